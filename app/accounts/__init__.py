@@ -1,0 +1,1 @@
+"""Accounts: users, their roles in wards, sign-in, sessions and personal API tokens."""

@@ -1,0 +1,107 @@
+"""The application factory: `create_app()` wires settings, database, middleware, routes and the CLI."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar, Request, Router
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+
+from app.accounts import controllers as account_pages
+from app.accounts import ward_controllers as account_ward_pages
+from app.accounts.middleware import AuthMiddleware
+from app.api.routes import api_router
+from app.audit import controllers as audit_pages
+from app.cli import NhaTroCLI
+from app.db import close_db, open_db
+from app.settings import ROOT, get_settings
+from app.site import controllers as site
+from app.web.csrf import TokenAwareCSRFMiddleware, csrf_config
+from app.web.errors import EXCEPTION_HANDLERS
+from app.web.locale import LocaleMiddleware
+from app.web.templating import template_config
+from tenants import admin as ward_admin
+from tenants.resolve import provide_ward
+
+# Pages reachable while a password must be changed (a reset or a new staff account).
+_PASSWORD_CHANGE_ALLOWED = ("/account/password", "/logout", "/lang", "/static/", "/healthz", "/api/")
+
+
+def must_change_password_first(request: Request) -> Redirect | None:
+    user = request.scope.get("user")
+    if (
+        user
+        and user.must_change_password
+        and not user.via_token
+        and not request.url.path.startswith(_PASSWORD_CHANGE_ALLOWED)
+    ):
+        return Redirect("/account/password", status_code=303)
+    return None
+
+
+def ward_router() -> Router:
+    """Everything under /w/<ward>/: the ward is resolved, checked and scoped once, for every route."""
+    return Router(
+        path="/w/{ward_slug:str}",
+        route_handlers=[site.ward_home, *account_ward_pages.ROUTES, *audit_pages.ROUTES],
+        dependencies={"ward": Provide(provide_ward)},
+        include_in_schema=False,
+    )
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO)
+    owner = object()
+
+    async def on_startup() -> None:
+        await open_db(owner)
+
+    async def on_shutdown() -> None:
+        await close_db(owner)
+
+    return Litestar(
+        route_handlers=[
+            site.platform_home,
+            site.set_language,
+            site.healthz,
+            *account_pages.ROUTES,
+            *ward_admin.ROUTES,
+            ward_router(),
+            api_router,
+            create_static_files_router(
+                path="/static", directories=[ROOT / "static"], include_in_schema=False, send_as_attachment=False
+            ),
+        ],
+        middleware=[
+            LocaleMiddleware,
+            AuthMiddleware,
+            DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config(settings)),
+        ],
+        before_request=must_change_password_first,
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        plugins=[HTMXPlugin(), NhaTroCLI()],
+        openapi_config=OpenAPIConfig(
+            title="Nhà trọ số API",
+            version="1",
+            path="/api/v1/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "token": SecurityScheme(type="http", scheme="bearer", description="Personal API token")
+                }
+            ),
+            security=[{"token": []}],
+        ),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        debug=False,
+    )

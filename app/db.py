@@ -1,0 +1,122 @@
+"""The database engine and the one way to write: `write_transaction()`.
+
+SQLite (embedded default) needs discipline to never answer "database is locked": WAL so readers do
+not block the writer, a busy timeout, IMMEDIATE write transactions (a DEFERRED one fails at once when
+it upgrades its read lock), and an in-process lock so only one writer at a time even asks SQLite.
+That is why SQLite runs with a single worker. PostgreSQL gets a connection pool and several workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import unquote, urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
+
+from app.settings import Settings, get_settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        return PostgresEngine(config=postgres_config(settings.database_url), extensions=())
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prepare_sqlite_file(str(path), settings.file.database.sqlite_timeout_seconds)
+    return SQLiteEngine(path=str(path), timeout=settings.file.database.sqlite_timeout_seconds)
+
+
+def postgres_config(url: str) -> dict:
+    parsed = urlparse(url)
+    return {
+        "host": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": unquote(parsed.username or "postgres"),
+        "password": unquote(parsed.password) if parsed.password else None,
+        "database": (parsed.path or "/postgres").lstrip("/"),
+    }
+
+
+def prepare_sqlite_file(path: str, timeout: float) -> None:
+    # WAL is a property of the file: set it once, every later connection uses it.
+    with sqlite3.connect(path, timeout=timeout) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+
+
+DB: Engine = make_engine(get_settings())
+_sqlite_writer = asyncio.Lock()
+_pool_owner: list[object] = []
+
+
+def is_postgres() -> bool:
+    return isinstance(DB, PostgresEngine)
+
+
+async def open_db(owner: object) -> None:
+    """Start the PostgreSQL pool once; the first caller owns it and is the one to close it."""
+    if is_postgres() and not _pool_owner:
+        settings = get_settings().file.database
+        await DB.start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
+        _pool_owner.append(owner)
+
+
+async def close_db(owner: object) -> None:
+    if _pool_owner and _pool_owner[0] is owner:
+        await DB.close_connection_pool()
+        _pool_owner.clear()
+
+
+def in_transaction() -> bool:
+    return DB.current_transaction.get() is not None
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """Run a change as one transaction; on error nothing of it is written.
+
+    Inside an open transaction (a ward-scoped request on PostgreSQL opens one for its row-level
+    security setting) it becomes a savepoint, so a caught error such as a duplicate key rolls back
+    only this change and leaves the request's transaction usable.
+    """
+    current = DB.current_transaction.get()
+    if current is not None:
+        savepoint = await current.savepoint()
+        try:
+            yield
+        except BaseException:
+            await savepoint.rollback_to()
+            raise
+        else:
+            await savepoint.release()
+        return
+    if is_postgres():
+        from tenants.scope import apply_ward_setting
+
+        async with DB.transaction():
+            await apply_ward_setting()
+            yield
+        return
+    async with _sqlite_writer:
+        async with DB.transaction(transaction_type=TransactionType.immediate):
+            yield
+
+
+async def ping() -> bool:
+    try:
+        await DB.run_querystring(QueryString("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not reachable" for the health check
+        return False
+    return True
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True for a duplicate key on either engine (sqlite3 or asyncpg), e.g. a double-submitted form."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    return type(exc).__name__ == "UniqueViolationError"

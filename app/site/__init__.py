@@ -1,0 +1,1 @@
+"""The public site: the platform home, a ward's public home, language choice, health check."""

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every context: templates, forms, CSRF, errors, locale, double-submit guard."""
