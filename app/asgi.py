@@ -28,7 +28,7 @@ from app.web.errors import EXCEPTION_HANDLERS
 from app.web.locale import LocaleMiddleware
 from app.web.templating import template_config
 from tenants import admin as ward_admin
-from tenants.resolve import provide_ward
+from tenants.resolve import provide_ward, ward_guard
 
 # Pages reachable while a password must be changed (a reset or a new staff account).
 _PASSWORD_CHANGE_ALLOWED = ("/account/password", "/logout", "/lang", "/static/", "/healthz", "/api/")
@@ -52,6 +52,7 @@ def ward_router() -> Router:
         path="/w/{ward_slug:str}",
         route_handlers=[site.ward_home, *account_ward_pages.ROUTES, *audit_pages.ROUTES],
         dependencies={"ward": Provide(provide_ward)},
+        guards=[ward_guard],
         include_in_schema=False,
     )
 

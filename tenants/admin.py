@@ -65,7 +65,7 @@ async def ward_create(request: Request) -> Template | Response:
     return render("admin/ward_form.html", status=422, form=form, matches=[], q="", ward=None)
 
 
-async def _ward(ward_id: FromPath[int]) -> dict:
+async def _ward(ward_id: int) -> dict:
     row = await Ward.select().where(Ward.id == ward_id).first()
     if row is None:
         raise NotFoundException()

@@ -12,8 +12,9 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException
-from litestar.params import FromPath
+from litestar.handlers import BaseRouteHandler
 
 from app.accounts.current import CurrentUser, WardRole
 from app.accounts.tables import MembershipStatus, Role
@@ -51,9 +52,9 @@ async def find_ward(slug: str) -> dict | None:
     return await Ward.select(*WARD_COLUMNS).where((Ward.slug == slug) & (Ward.active == True)).first()  # noqa: E712
 
 
-def _admit(request: Request, ward_id: FromPath[int]) -> WardRole | None:
-    opt = request.route_handler.opt
-    user: CurrentUser | None = request.scope.get("user")
+def _admit(connection: ASGIConnection, handler: BaseRouteHandler, ward_id: int) -> WardRole | None:
+    opt = handler.opt
+    user: CurrentUser | None = connection.scope.get("user")
     role = user.role_in(ward_id) if user else None
     if opt.get("public"):
         return role
@@ -69,10 +70,16 @@ def _admit(request: Request, ward_id: FromPath[int]) -> WardRole | None:
     return role
 
 
-async def provide_ward(request: Request, ward_slug: FromPath[str]) -> AsyncGenerator[WardContext, None]:
-    row = await find_ward(ward_slug)
+async def ward_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Runs before anything of the request is parsed, so a ward-B URL is 404 whatever its body says."""
+    row = await find_ward(connection.path_params.get("ward_slug", ""))
     if row is None:
         raise NotFoundException()
-    role = _admit(request, row["id"])
-    async with ward_scope(row["id"]):
-        yield WardContext(**row, role=role)
+    connection.state.ward = WardContext(**row, role=_admit(connection, handler, row["id"]))
+
+
+async def provide_ward(request: Request) -> AsyncGenerator[WardContext, None]:
+    """The ward admitted by `ward_guard`, with its scope open for the whole request."""
+    ward: WardContext = request.state.ward
+    async with ward_scope(ward.id):
+        yield ward

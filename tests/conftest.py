@@ -15,6 +15,7 @@ elif urlparse(os.environ["DATABASE_URL"]).scheme.startswith("postgres"):
 os.environ.setdefault("APP_SECRET_KEY", "test-secret-" + "x" * 40)
 os.environ.pop("APP_MODE", None)
 
+import httpx
 import pytest
 from piccolo.apps.schema.commands.generate import sort_table_classes
 from piccolo.conf.apps import Finder
@@ -62,22 +63,22 @@ def app(database):
 
 @pytest.fixture
 async def browser(app):
-    """`await browser()` gives a new client with its own cookie jar (one person)."""
-    from litestar.testing import AsyncTestClient
-
+    """`await browser()` gives a new client with its own cookie jar (one person). The app runs in the
+    test's own event loop (httpx's ASGI transport); the database was opened by the `database` fixture."""
     clients = []
 
     async def make(lang: str = "en") -> Browser:
-        client = AsyncTestClient(app=app, base_url="http://127.0.0.1:8000")
-        await client.__aenter__()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000")
         if lang:
-            client.cookies.set("lang", lang)  # most tests read English; the Vietnamese default is tested apart
+            client.cookies.set(
+                "lang", lang, domain="127.0.0.1"
+            )  # most tests read English; the Vietnamese default is tested apart
         clients.append(client)
         return Browser(client)
 
     yield make
     for client in clients:
-        await client.__aexit__(None, None, None)
+        await client.aclose()
 
 
 @pytest.fixture

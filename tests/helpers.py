@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from litestar.testing import AsyncTestClient
+import httpx
 
 PASSWORD = "secret-pass-1"
 
@@ -13,7 +13,7 @@ PASSWORD = "secret-pass-1"
 class Browser:
     """One person with a browser: keeps cookies, sends the CSRF token like the page's forms do."""
 
-    def __init__(self, client: AsyncTestClient) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
     async def get(self, url: str, **kwargs):

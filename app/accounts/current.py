@@ -43,11 +43,11 @@ class CurrentUser:
 
     @property
     def active(self) -> WardRole | None:
-        """The ward role this session works in now."""
-        for role in self.roles:
-            if role.membership_id == self.active_membership_id and role.usable:
-                return role
-        return None
+        """The ward role this session works in now: the one chosen at sign-in or by the switcher, or,
+        when that one is not usable (none yet, or deactivated since), the first usable role."""
+        usable = self.usable_roles
+        chosen = next((r for r in usable if r.membership_id == self.active_membership_id), None)
+        return chosen or (usable[0] if usable else None)
 
     def role_in(self, ward_id: int) -> WardRole | None:
         """The session's role in this ward, if the session works in it now. A token works in every

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from app.accounts import services
 from app.accounts.tables import Role
 from app.api.schemas import AccountOut, DecisionIn, MeOut, RoleOut, WardOut
-from tenants.resolve import WardContext, provide_ward
+from tenants.resolve import WardContext, provide_ward, ward_guard
 
 OFFICER = {"roles": {Role.officer}}
 
@@ -112,6 +112,7 @@ ward_api = Router(
     path="/w/{ward_slug:str}",
     route_handlers=[ward_info, ward_accounts, approve_landlord, reject_landlord],
     dependencies={"ward": Provide(provide_ward)},
+    guards=[ward_guard],
 )
 api_router = Router(path="/api/v1", route_handlers=[me, ward_api], tags=["api"])
 

@@ -1,0 +1,163 @@
+"""Tenancy must hold: a user of ward A gets 404 for every URL of ward B, whatever the role, the method,
+or the id guessed; the scope refuses to run without a ward; PostgreSQL's row-level security returns
+nothing for the wrong ward.
+
+The matrix is driven by the app's route table: a route added later is covered automatically, and a new
+path parameter must be given a ward-B sample below or the test fails."""
+
+import re
+
+import pytest
+from litestar.routes import HTTPRoute
+
+from app.accounts.tables import Membership
+from tenants.scope import NoWardScope, across_wards, ward_scope
+
+ROLES = ("officer", "police", "landlord")
+
+
+def ward_routes(app) -> list[tuple[str, str, object]]:
+    routes = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "{ward_slug" not in route.path:
+            continue
+        for handler in route.route_handlers:
+            for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                routes.append((route.path, method, handler))
+    return routes
+
+
+def fill(path: str, slug: str, samples: dict[str, int]) -> str:
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "ward_slug":
+            return slug
+        assert name in samples, f"add a ward-B sample for path parameter {name!r} to the tenancy matrix"
+        return str(samples[name])
+
+    return re.sub(r"{(\w+)(?::\w+)?}", one, path)
+
+
+def samples_of(world) -> dict[str, int]:
+    """One object of ward B for every kind of id a ward URL can carry."""
+    return {"membership_id": world.b.memberships["landlord"]}
+
+
+async def _request(b, method: str, url: str):
+    if method == "GET":
+        return await b.get(url)
+    if url.startswith("/api/"):
+        return await b.client.post(url, json={"reason": "probe"}, headers={"x-csrftoken": await b.csrf()})
+    return await b.post(url, {"reason": "probe", "role": "police", "full_name": "Probe", "phone": "0955555555"})
+
+
+async def test_the_matrix_covers_the_ward_routes(app):
+    paths = {p for p, _m, _h in ward_routes(app)}
+    assert "/w/{ward_slug:str}/officer/accounts" in paths
+    assert "/api/v1/w/{ward_slug:str}/accounts" in paths
+    assert len(paths) >= 12
+
+
+async def test_ward_b_is_404_for_every_role_of_ward_a(app, browser, world):
+    async with across_wards():
+        before = await Membership.ward_select(Membership.id, Membership.status).order_by(Membership.id)
+    samples = samples_of(world)
+    checked = 0
+    for role in (*ROLES, "admin"):
+        b = await browser()
+        await b.login(world.admin if role == "admin" else getattr(world.a, role))
+        for path, method, handler in ward_routes(app):
+            if handler.opt.get("public"):
+                continue
+            url = fill(path, world.b.slug, samples)
+            response = await _request(b, method, url)
+            assert response.status_code == 404, f"{role} {method} {url}: {response.status_code}"
+            assert world.b.officer not in response.text and "ward-b" not in response.text.replace(url, "")
+            checked += 1
+    assert checked >= 4 * 12
+    async with across_wards():
+        after = await Membership.ward_select(Membership.id, Membership.status).order_by(Membership.id)
+    assert after == before  # nothing of ward B changed
+
+
+async def test_guessed_ids_of_ward_b_are_404_inside_ward_a(app, browser, world):
+    """Ward A's own URLs with ward B's ids: the scoped query finds nothing."""
+    samples = samples_of(world)
+    checked = 0
+    for role in ROLES:
+        b = await browser()
+        await b.login(getattr(world.a, role))
+        for path, method, handler in ward_routes(app):
+            roles = {getattr(r, "value", r) for r in handler.opt.get("roles", ())}
+            if role not in roles or not set(re.findall(r"{(\w+)", path)) - {"ward_slug"}:
+                continue
+            url = fill(path, world.a.slug, samples)
+            response = await _request(b, method, url)
+            assert response.status_code == 404, f"{role} {method} {url}: {response.status_code}"
+            checked += 1
+    assert checked >= 5
+
+
+async def test_api_tokens_of_ward_a_get_404_in_ward_b(browser, world):
+    from app.accounts.tokens import create_token
+    from tests.helpers import make_user
+
+    token = await create_token(await make_user(world.a.officer, "x"), "probe")
+    b = await browser()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await b.client.get("/api/v1/w/ward-a/accounts", headers=headers)).status_code == 200
+    for url in ("/api/v1/w/ward-b/accounts",):
+        assert (await b.client.get(url, headers=headers)).status_code == 404
+    mid = world.b.memberships["landlord"]
+    for url in (f"/api/v1/w/ward-b/landlords/{mid}/approve", f"/api/v1/w/ward-a/landlords/{mid}/approve"):
+        assert (await b.client.post(url, headers=headers, json={})).status_code == 404
+
+
+async def test_the_scope_refuses_to_run_without_a_ward(world):
+    with pytest.raises(NoWardScope):
+        Membership.ward_select()
+    with pytest.raises(NoWardScope):
+        Membership.ward_new(user=1, role="landlord")
+    async with ward_scope(world.a.id):
+        rows = await Membership.ward_select(Membership.ward)
+    assert rows and {r["ward"] for r in rows} == {world.a.id}
+
+
+async def test_unique_keys_are_per_ward(world):
+    """The same person may hold the same role in two wards, but not twice in one."""
+    from app.db import is_unique_violation, write_transaction
+    from tests.helpers import make_user
+
+    user_id = await make_user(world.a.landlord, "x")
+    async with ward_scope(world.b.id), write_transaction():
+        await Membership.ward_new(user=user_id, role="landlord", status="active").save()
+    with pytest.raises(Exception) as caught:
+        async with ward_scope(world.a.id), write_transaction():
+            await Membership.ward_new(user=user_id, role="landlord", status="active").save()
+    assert is_unique_violation(caught.value)
+
+
+async def test_row_level_security_returns_nothing_for_the_wrong_ward(world):
+    """PostgreSQL's second wall: even a query that skips the scope helpers sees only its ward's rows."""
+    from piccolo.querystring import QueryString
+
+    from app.db import DB, is_postgres
+
+    if not is_postgres():
+        pytest.skip("row-level security is PostgreSQL's; SQLite relies on the scope alone")
+    role = await DB.run_querystring(
+        QueryString("SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user")
+    )
+    if role[0]["bypass"]:
+        pytest.skip("connected as a role that bypasses RLS (make test runs as an ordinary role)")
+    async with ward_scope(world.a.id):
+        # Deliberately unscoped: only the database stands between this query and ward B.
+        rows = await Membership.select(Membership.ward)  # noqa: tenancy-probe
+    assert rows and {r["ward"] for r in rows} == {world.a.id}
+    async with DB.transaction():
+        await DB.run_querystring(QueryString("SELECT set_config('app.ward_id', '999999', true)"))
+        assert await Membership.select(Membership.id) == []
+    assert await Membership.select(Membership.id) == []  # no ward set at all: nothing
+    with pytest.raises(Exception, match="row-level security"):
+        async with ward_scope(world.a.id):
+            await Membership.insert(Membership(ward=world.b.id, user=1, role="police", status="active"))
