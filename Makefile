@@ -9,7 +9,7 @@ export PYTHONPATH := $(CURDIR)
 export PICCOLO_CONF := app.piccolo_conf
 WEB_CONCURRENCY ?= 4
 
-.PHONY: run test install install-test migrate demo messages lint bench clean
+.PHONY: run test install install-test migrate demo messages lint lint-check bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,7 @@ run: demo
 	$(BIN)/uvicorn --factory app.asgi:create_app --host 127.0.0.1 --port 8000 --workers $$workers --proxy-headers
 
 test: install-test
+	@bash tests/ensure_system.sh
 	$(PY) -m tests.run
 
 messages: install-test
@@ -50,6 +51,9 @@ messages: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+lint-check: install-test
+	$(BIN)/ruff check .
 
 bench: install-test
 	$(PY) -m bench.run

@@ -1,21 +1,11 @@
 from app.accounts.tables import Membership, SessionRecord, User
 from app.audit.tables import AuditEvent
-from tests.helpers import PASSWORD, make_user, membership_id, text_of
+from tests.helpers import PASSWORD, text_of
+from tests.test_support import pending_landlord
 
 
-async def _pending_landlord(ward_id: int, phone: str = "0977000111") -> int:
-    from app.accounts.tables import MembershipStatus
-    from tenants.scope import ward_scope
-
-    user_id = await make_user(phone, "Trần Thị Chờ")
-    async with ward_scope(ward_id):
-        m = Membership.ward_new(user=user_id, role="landlord", status=MembershipStatus.pending)
-        await m.save()
-    return m.id
-
-
-async def test_officer_approves_a_pending_landlord(browser, world):
-    pending = await _pending_landlord(world.a.id)
+async def test_officer_approves_apending_landlord(browser, world):
+    pending = await pending_landlord(world.a.id)
     officer = await browser()
     await officer.login(world.a.officer)
     page = await officer.get("/w/ward-a/officer/")
@@ -37,7 +27,7 @@ async def test_officer_approves_a_pending_landlord(browser, world):
 
 
 async def test_rejecting_needs_a_reason(browser, world):
-    pending = await _pending_landlord(world.a.id)
+    pending = await pending_landlord(world.a.id)
     officer = await browser()
     await officer.login(world.a.officer)
     response = await officer.post(f"/w/ward-a/officer/landlords/{pending}/reject", {"reason": ""})
@@ -152,4 +142,3 @@ async def test_the_audit_log_shows_the_wards_events_only(browser, world):
     assert "Officer ward-b" not in text
     filtered = await officer.get("/w/ward-a/officer/audit?action=account_created")
     assert "Signed in" not in text_of(filtered.text).replace("Signed in", "", 1)  # only the filter's option
-    assert membership_id  # helper import used by other tests
