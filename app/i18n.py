@@ -103,11 +103,15 @@ def negotiate(cookie: str | None, accept_language: str | None) -> str:
     if accept_language:
         ranked = []
         for i, part in enumerate(accept_language.split(",")):
-            tag, _sep, q = part.strip().partition(";q=")
-            try:
-                weight = float(q) if q else 1.0
-            except ValueError:
-                weight = 0.0
+            tag, *params = (p.strip() for p in part.split(";"))
+            weight = 1.0
+            for param in params:
+                key, _sep, value = param.partition("=")
+                if key.strip().lower() == "q":
+                    try:
+                        weight = float(value.strip())
+                    except ValueError:
+                        weight = 0.0
             if tag and weight > 0:
                 ranked.append((-weight, i, tag.strip()))
         preferred = [tag for _w, _i, tag in sorted(ranked)]

@@ -88,7 +88,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     path = path or Path(env.get("APP_SETTINGS_FILE", ROOT / "litestar.toml"))
     try:
         file = msgspec.toml.decode(path.read_bytes(), type=FileSettings) if path.exists() else FileSettings()
-    except msgspec.ValidationError as exc:
+    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError; TOML syntax errors too
         # msgspec names the offending key and its path, e.g. "Object contains unknown field `prot` - at `$.server`".
         raise SettingsError(f"{path.name}: {exc}") from exc
     if mode := env.get("APP_MODE"):

@@ -35,8 +35,10 @@ class OpenPeriod:
 
 def parse_office_hours(text: str) -> list[OpenPeriod]:
     periods: list[OpenPeriod] = []
-    for part in filter(None, (p.strip() for p in (text or "").split(";"))):
+    for part in filter(None, (p.strip() for p in re.split(r"[;\n]", text or ""))):
         tokens = part.replace(",", " ").split()
+        if not tokens:
+            continue
         days = _DAYS.match(tokens[0])
         if not days:
             raise OfficeHoursError(_l("Start each part with days such as T2-T6, T7 or CN: %(part)s", part=part))
@@ -51,7 +53,9 @@ def parse_office_hours(text: str) -> list[OpenPeriod]:
             if not m:
                 raise OfficeHoursError(_l("Write times as 07:30-11:30: %(part)s", part=part))
             h1, m1, h2, m2 = (int(g) for g in m.groups())
-            if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h1, m1) >= (h2, m2):
+            if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+                raise OfficeHoursError(_l("Write times as 07:30-11:30: %(part)s", part=part))
+            if (h1, m1) >= (h2, m2):
                 raise OfficeHoursError(_l("A time range must end after it starts: %(part)s", part=part))
             for weekday in range(first, last + 1):
                 periods.append(OpenPeriod(weekday, time(h1, m1), time(h2, m2)))
@@ -60,10 +64,12 @@ def parse_office_hours(text: str) -> list[OpenPeriod]:
 
 def describe_office_hours(text: str) -> list[tuple[str, str]]:
     """[("Monday", "07:30–11:30, 13:30–17:00"), …] in the current language, for display."""
+    if not (text or "").strip():
+        return []
     try:
         periods = parse_office_hours(text)
     except OfficeHoursError:
-        return [("", text)] if text else []
+        return [("", text)]
     rows = []
     for weekday in range(7):
         spans = [f"{p.start:%H:%M}–{p.end:%H:%M}" for p in periods if p.weekday == weekday]

@@ -16,6 +16,7 @@ class WardRole:
     ward_name: str
     role: Role
     status: MembershipStatus
+    reason: str = ""  # why a request was rejected or an account ended, shown to its owner
 
     @property
     def usable(self) -> bool:
@@ -104,6 +105,7 @@ async def roles_of(user_id: int) -> list[WardRole]:
                 Membership.ward.name,
                 Membership.role,
                 Membership.status,
+                Membership.reason,
             )
             .where((Membership.user == user_id) & (Membership.ward.active == True))  # noqa: E712
             .order_by(Membership.id)
@@ -116,6 +118,7 @@ async def roles_of(user_id: int) -> list[WardRole]:
             ward_name=r["ward.name"],
             role=Role(r["role"]),
             status=MembershipStatus(r["status"]),
+            reason=r["reason"],
         )
         for r in rows
     ]

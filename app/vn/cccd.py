@@ -25,6 +25,7 @@ LEGACY_PROVINCE_CODES = frozenset(
 )  # fmt: skip
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")  # ASCII only: str.isdigit() would take "²" or full-width digits
 
 
 class IdNumberError(ValueError):
@@ -59,7 +60,7 @@ def validate_id_number(
     number = _SEPARATORS.sub("", raw or "")
     if not number:
         raise IdNumberError(_l("Enter the 12-digit ID number from the citizen ID card."))
-    if not number.isdigit() or len(number) != 12:
+    if not _TWELVE_DIGITS.fullmatch(number):
         raise IdNumberError(_l("An ID number has exactly 12 digits (the old 9-digit CMND is not accepted here)."))
     facts = read_id_number(number)
     if facts.province_code is not None and facts.province_code not in LEGACY_PROVINCE_CODES:

@@ -12,8 +12,8 @@ import re
 from app.i18n import LazyText, _l
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
-_MOBILE = re.compile(r"^0[35789]\d{8}$")
-_LANDLINE = re.compile(r"^02\d{9}$")
+_MOBILE = re.compile(r"^0[35789][0-9]{8}$")
+_LANDLINE = re.compile(r"^02[0-9]{9}$")
 
 
 class PhoneError(ValueError):
@@ -30,7 +30,7 @@ def normalize_phone(raw: str, *, allow_landline: bool = False) -> str:
         value = "0" + value[3:]
     elif value.startswith("84") and len(value) in (11, 12):
         value = "0" + value[2:]
-    if not value.isdigit():
+    if not re.fullmatch(r"[0-9]+", value):
         raise PhoneError(_l("A phone number has digits only, e.g. 0912 345 678."))
     if _MOBILE.match(value) or (allow_landline and _LANDLINE.match(value)):
         return value

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from app.accounts.tables import User
 from tests.helpers import text_of
 
@@ -33,7 +35,7 @@ async def test_an_unknown_language_and_an_outside_next_are_ignored(browser, worl
 
 
 async def test_dates_and_times_in_vietnam_time(browser, world):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from app.accounts.tables import ApiToken
     from tests.helpers import make_user
@@ -45,7 +47,7 @@ async def test_dates_and_times_in_vietnam_time(browser, world):
             name="t",
             token_hash="h" * 64,
             prefix="nts_abcd",
-            created_at=datetime(2026, 1, 1, 17, 30, tzinfo=timezone.utc),
+            created_at=datetime(2026, 1, 1, 17, 30, tzinfo=UTC),
         )
     )
     b = await browser()

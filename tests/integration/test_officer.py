@@ -142,3 +142,36 @@ async def test_the_audit_log_shows_the_wards_events_only(browser, world):
     assert "Officer ward-b" not in text
     filtered = await officer.get("/w/ward-a/officer/audit?action=account_created")
     assert "Signed in" not in text_of(filtered.text).replace("Signed in", "", 1)  # only the filter's option
+
+
+async def test_a_rejected_landlord_reads_the_reason(browser, world):
+    pending = await pending_landlord(world.a.id)
+    officer = await browser()
+    await officer.login(world.a.officer)
+    await officer.post(f"/w/ward-a/officer/landlords/{pending}/reject", {"reason": "Số CCCD không khớp"})
+    landlord = await browser()
+    response = await landlord.login("0977000111")
+    assert response.headers["location"] == "/account"
+    text = text_of((await landlord.get("/account")).text)
+    assert "Rejected" in text and "Reason: Số CCCD không khớp" in text
+    assert (await landlord.get("/w/ward-a/landlord/")).status_code == 404
+
+
+async def test_switching_ward_changes_where_the_session_works(browser, world):
+    from app.accounts.admin_service import create_user
+    from app.accounts.tables import Role
+
+    await create_user(phone=world.a.landlord, full_name="x", password="x" * 8, ward_id=world.b.id, role=Role.landlord)
+    b = await browser()
+    await b.login(world.a.landlord)
+    assert (await b.get("/w/ward-a/landlord/")).status_code == 200
+    assert (await b.get("/w/ward-b/landlord/")).status_code == 404  # one ward at a time
+    from tests.helpers import membership_id
+
+    target = await membership_id(world.b.id, world.a.landlord, "landlord")
+    response = await b.post("/account/switch", {"membership_id": str(target)})
+    assert response.headers["location"] == "/w/ward-b/landlord/"
+    assert (await b.get("/w/ward-b/landlord/")).status_code == 200
+    assert (await b.get("/w/ward-a/landlord/")).status_code == 404
+    # A membership that is not the user's own cannot be switched to.
+    assert (await b.post("/account/switch", {"membership_id": str(world.a.memberships["officer"])})).status_code == 404
