@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from app.accounts import controllers as account_pages
 from app.accounts import ward_controllers as account_ward_pages
 from app.accounts.middleware import AuthMiddleware
+from app.accounts.sessions import purge_expired
 from app.api.routes import api_router
 from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
@@ -64,6 +65,7 @@ def create_app() -> Litestar:
 
     async def on_startup() -> None:
         await open_db(owner)
+        await purge_expired()  # housekeeping: expired sessions are already ignored when read
 
     async def on_shutdown() -> None:
         await close_db(owner)

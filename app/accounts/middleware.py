@@ -36,7 +36,6 @@ class AuthMiddleware:
             user_id = await user_id_for_token(token)
             scope["user"] = await load_current_user(user_id, None, via_token=True) if user_id else None
             scope["session"] = {}
-            scope["auth"] = "token" if scope["user"] else "bad-token"  # type: ignore[typeddict-unknown-key]
             await self.app(scope, receive, send)
             return
 
