@@ -22,6 +22,7 @@ from app.api.routes import api_router
 from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.db import close_db, open_db
+from app.housing import controllers as housing_pages
 from app.settings import ROOT, get_settings
 from app.site import controllers as site
 from app.web.csrf import TokenAwareCSRFMiddleware, csrf_config
@@ -51,7 +52,7 @@ def ward_router() -> Router:
     """Everything under /w/<ward>/: the ward is resolved, checked and scoped once, for every route."""
     return Router(
         path="/w/{ward_slug:str}",
-        route_handlers=[site.ward_home, *account_ward_pages.ROUTES, *audit_pages.ROUTES],
+        route_handlers=[site.ward_home, *account_ward_pages.ROUTES, *audit_pages.ROUTES, *housing_pages.WARD_ROUTES],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],
         include_in_schema=False,
@@ -75,6 +76,7 @@ def create_app() -> Litestar:
             site.platform_home,
             site.set_language,
             site.healthz,
+            housing_pages.public_property,
             *account_pages.ROUTES,
             *ward_admin.ROUTES,
             ward_router(),

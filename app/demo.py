@@ -10,6 +10,7 @@ import contextlib
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.errors import RuleError
+from app.housing.demo import load_housing_demo
 from app.settings import get_settings
 from tenants.resolve import find_ward
 from tenants.service import create_ward
@@ -56,8 +57,10 @@ class DemoRefused(RuntimeError):
 async def load_demo(*, only_if_empty: bool = False) -> bool:
     if get_settings().production:
         raise DemoRefused("demo data is refused in production mode")
-    if only_if_empty and await Ward.count() > 0:
-        return False
+    if await Ward.count() > 0:
+        if only_if_empty:
+            return False
+        raise DemoRefused("the database already has wards; load the demo into an empty database")
     ward_ids = {}
     for ward in WARDS:
         existing = await find_ward(ward["slug"])
@@ -73,4 +76,6 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
                 role=role,
                 id_number=LANDLORD_ID_NUMBERS.get(phone),
             )
+    await load_housing_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000003", houses=20, seed=622)
+    await load_housing_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000013", houses=6, seed=20197)
     return True

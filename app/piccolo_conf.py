@@ -10,6 +10,7 @@ APP_REGISTRY = AppRegistry(
         "app.accounts.piccolo_app",
         "app.audit.piccolo_app",
         "app.web.piccolo_app",
+        "app.housing.piccolo_app",
     ]
 )
 

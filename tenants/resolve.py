@@ -52,6 +52,10 @@ async def find_ward(slug: str) -> dict | None:
     return await Ward.select(*WARD_COLUMNS).where((Ward.slug == slug) & (Ward.active == True)).first()  # noqa: E712
 
 
+async def find_ward_by_id(ward_id: int) -> dict | None:
+    return await Ward.select(*WARD_COLUMNS).where(Ward.id == ward_id).first()
+
+
 def _admit(connection: ASGIConnection, handler: BaseRouteHandler, ward_id: int) -> WardRole | None:
     opt = handler.opt
     user: CurrentUser | None = connection.scope.get("user")

@@ -133,6 +133,7 @@ class WardOwned:
 
     @classmethod
     def ward_insert(cls, *rows):
+        """Insert rows made with `ward_new()` in one statement; refuses rows of another ward."""
         ward_id = current_ward_id()
         for row in rows:
             if ward_id == ACROSS_WARDS or row.ward not in (None, ward_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 import httpx
 
@@ -108,4 +109,13 @@ async def make_world() -> World:
 def text_of(html: str) -> str:
     """The visible text of a page, whitespace collapsed (for asserting what a person reads)."""
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+async def seen(query):
+    """Run a test's own look at ward-owned rows across wards. On PostgreSQL the tests connect as an
+    ordinary role, so row-level security hides every ward's rows from a query outside a ward scope."""
+    from tenants.scope import across_wards
+
+    async with across_wards():
+        return await query

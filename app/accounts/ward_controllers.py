@@ -21,7 +21,6 @@ from tenants.resolve import WardContext
 PUBLIC = {"public": True}
 OFFICER = {"roles": {Role.officer}}
 POLICE = {"roles": {Role.police}}
-LANDLORD = {"roles": {Role.landlord}, "allow_pending": True}
 
 
 @get("/signup", name="signup", opt=PUBLIC, include_in_schema=False)
@@ -64,11 +63,6 @@ async def join_as_landlord(request: Request, ward: NamedDependency[WardContext])
         membership_id = await services.request_landlord_role(user.id, request)
     request.scope["session"]["mid"] = membership_id
     return see_other(f"{ward.base}/landlord/")
-
-
-@get("/landlord/", name="landlord_home", opt=LANDLORD, include_in_schema=False)
-async def landlord_home(ward: NamedDependency[WardContext]) -> Template:
-    return render("accounts/landlord_home.html", ward=ward)
 
 
 @get("/police/", name="police_home", opt=POLICE, include_in_schema=False)
@@ -209,7 +203,6 @@ ROUTES = [
     signup_page,
     signup_submit,
     join_as_landlord,
-    landlord_home,
     police_home,
     officer_home,
     landlord_approve,

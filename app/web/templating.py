@@ -10,6 +10,7 @@ from litestar.template.config import TemplateConfig
 from app import i18n
 from app.accounts.labels import role_label, status_label
 from app.audit.labels import action_label
+from app.housing.labels import kind_label, property_status_label
 from app.once import new_form_token
 from app.settings import ROOT, get_settings
 from app.vn.cccd import mask_id_number
@@ -43,6 +44,8 @@ def make_environment() -> Environment:
         role_label=role_label,
         status_label=status_label,
         action_label=action_label,
+        kind_label=kind_label,
+        property_status_label=property_status_label,
     )
     return env
 

@@ -149,6 +149,11 @@ async def test_demo_loads_two_wards_and_every_account(browser, database):
         response = await b.login(phone, "demo12345")
         assert response.headers["location"] == home
         assert (await b.get(home)).status_code == 200
+    landlord = await browser()
+    await landlord.login("0900000003", "demo12345")
+    assert "Nhà trọ Hoa Sữa" in text_of((await landlord.get("/w/xuan-phuong/landlord/")).text)
+    public = await (await browser()).get("/q/demoHoaSua2025")
+    assert public.status_code == 200 and "Verified by Phường Xuân Phương" in text_of(public.text)
 
 
 def test_demo_is_refused_in_production_mode(database):

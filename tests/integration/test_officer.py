@@ -1,6 +1,6 @@
 from app.accounts.tables import Membership, SessionRecord, User
 from app.audit.tables import AuditEvent
-from tests.helpers import PASSWORD, text_of
+from tests.helpers import PASSWORD, seen, text_of
 from tests.test_support import pending_landlord
 
 
@@ -12,12 +12,14 @@ async def test_officer_approves_apending_landlord(browser, world):
     assert "Trần Thị Chờ" in text_of(page.text)
     response = await officer.post(f"/w/ward-a/officer/landlords/{pending}/approve")
     assert response.status_code == 303
-    row = await Membership.select(Membership.status, Membership.decided_by).where(Membership.id == pending).first()
+    row = await seen(
+        Membership.select(Membership.status, Membership.decided_by).where(Membership.id == pending).first()
+    )
     assert row["status"] == "active"
     assert "Trần Thị Chờ" not in text_of((await officer.get("/w/ward-a/officer/")).text)
     landlord = await browser()
     await landlord.login("0977000111")
-    assert "Your landlord account is approved." in text_of((await landlord.get("/w/ward-a/landlord/")).text)
+    assert "Register a house" in text_of((await landlord.get("/w/ward-a/landlord/")).text)
     assert await AuditEvent.exists().where(
         (AuditEvent.action == "membership_approved") & (AuditEvent.subject_id == pending)
     )
@@ -33,10 +35,12 @@ async def test_rejecting_needs_a_reason(browser, world):
     response = await officer.post(f"/w/ward-a/officer/landlords/{pending}/reject", {"reason": ""})
     assert response.status_code == 422
     assert "Give the reason" in text_of(response.text)
-    assert (await Membership.select(Membership.status).where(Membership.id == pending).first())["status"] == "pending"
+    assert (await seen(Membership.select(Membership.status).where(Membership.id == pending).first()))[
+        "status"
+    ] == "pending"
     response = await officer.post(f"/w/ward-a/officer/landlords/{pending}/reject", {"reason": "Sai số CCCD"})
     assert response.status_code == 303
-    row = await Membership.select(Membership.status, Membership.reason).where(Membership.id == pending).first()
+    row = await seen(Membership.select(Membership.status, Membership.reason).where(Membership.id == pending).first())
     assert row == {"status": "rejected", "reason": "Sai số CCCD"}
 
 

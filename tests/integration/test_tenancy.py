@@ -38,9 +38,22 @@ def fill(path: str, slug: str, samples: dict[str, int]) -> str:
     return re.sub(r"{(\w+)(?::\w+)?}", one, path)
 
 
-def samples_of(world) -> dict[str, int]:
+async def samples_of(world) -> dict[str, int]:
     """One object of ward B for every kind of id a ward URL can carry."""
-    return {"membership_id": world.b.memberships["landlord"]}
+    from app.db import write_transaction
+    from app.housing.services import new_qr_token
+    from app.housing.tables import Property, Room
+    from tests.helpers import make_user
+
+    landlord_id = await make_user(world.b.landlord, "x")
+    async with ward_scope(world.b.id), write_transaction():
+        prop = Property.ward_new(
+            landlord=landlord_id, name="B house", street_address="B street", kind="rooms", qr_token=new_qr_token()
+        )
+        await prop.save()
+        room = Room.ward_new(property=prop.id, code="101", max_occupancy=2)
+        await room.save()
+    return {"membership_id": world.b.memberships["landlord"], "property_id": prop.id, "room_id": room.id}
 
 
 async def _request(b, method: str, url: str):
@@ -61,7 +74,7 @@ async def test_the_matrix_covers_the_ward_routes(app):
 async def test_ward_b_is_404_for_every_role_of_ward_a(app, browser, world):
     async with across_wards():
         before = await Membership.ward_select(Membership.id, Membership.status).order_by(Membership.id)
-    samples = samples_of(world)
+    samples = await samples_of(world)
     checked = 0
     for role in (*ROLES, "admin"):
         b = await browser()
@@ -82,7 +95,7 @@ async def test_ward_b_is_404_for_every_role_of_ward_a(app, browser, world):
 
 async def test_guessed_ids_of_ward_b_are_404_inside_ward_a(app, browser, world):
     """Ward A's own URLs with ward B's ids: the scoped query finds nothing."""
-    samples = samples_of(world)
+    samples = await samples_of(world)
     checked = 0
     for role in ROLES:
         b = await browser()

@@ -114,11 +114,15 @@ def test_without_parameters_a_percent_sign_is_left_alone(in_locale):
     assert gettext("100% sure") == "100% sure"
 
 
-@pytest.mark.parametrize("locale", ["en", "vi"])
-def test_ngettext_picks_the_form_and_fills_num(in_locale, locale):
-    in_locale(locale)
+def test_ngettext_picks_the_form_and_fills_num(in_locale):
+    in_locale("en")
     assert ngettext("%(num)s room", "%(num)s rooms", 1) == "1 room"
     assert ngettext("%(num)s room", "%(num)s rooms", 3) == "3 rooms"
+    assert ngettext("%(num)s room in %(ward)s", "%(num)s rooms in %(ward)s", 2, ward="A") == "2 rooms in A"
+    in_locale("vi")  # Vietnamese has one form
+    assert ngettext("%(num)s room", "%(num)s rooms", 1) == "1 phòng"
+    assert ngettext("%(num)s room", "%(num)s rooms", 3) == "3 phòng"
+    # A message missing from the catalogue falls back to the English forms.
     assert ngettext("%(num)s room in %(ward)s", "%(num)s rooms in %(ward)s", 2, ward="A") == "2 rooms in A"
 
 

@@ -1,0 +1,1 @@
+"""Housing: properties, rooms, renters, stays and QR stickers."""

@@ -1,0 +1,280 @@
+"""Housing pages: the landlord's properties and rooms, the officer's verification queue, the sticker, and
+the public page a resident reaches by scanning it."""
+
+from __future__ import annotations
+
+import anyio
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from app.accounts.tables import Role
+from app.errors import RuleError
+from app.housing import services
+from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
+from app.housing.qr_svg import property_qr_url, qr_svg
+from app.housing.stickers import StickerData, render_sticker_pdf
+from app.housing.tables import PropertyKind, PropertyStatus
+from app.web.http import form_data, see_other
+from app.web.templating import render
+from tenants.office_hours import describe_office_hours
+from tenants.resolve import WardContext, find_ward_by_id
+
+LANDLORD_ANY = {"roles": {Role.landlord}, "allow_pending": True}
+LANDLORD = {"roles": {Role.landlord}}
+OFFICER = {"roles": {Role.officer}}
+
+
+def _me(request: Request) -> int:
+    return request.scope["user"].id
+
+
+@get("/landlord/", name="landlord_home", opt=LANDLORD_ANY, include_in_schema=False)
+async def landlord_home(request: Request, ward: NamedDependency[WardContext]) -> Template:
+    approved = ward.role is not None and ward.role.status.value == "active"
+    props = await services.landlord_properties(_me(request)) if approved else []
+    return render("housing/landlord_home.html", ward=ward, properties=props, approved=approved)
+
+
+def _property_form_page(ward: WardContext, form: PropertyForm, *, prop: dict | None = None, status: int = 200):
+    return render(
+        "housing/property_form.html",
+        status=status,
+        ward=ward,
+        form=form,
+        prop=prop,
+        kinds=[k.value for k in PropertyKind],
+    )
+
+
+@get("/landlord/properties/new", name="property_new", opt=LANDLORD, include_in_schema=False)
+async def property_new(request: Request, ward: NamedDependency[WardContext]) -> Template:
+    form = PropertyForm({"show_contact": "on", "contact_phone": request.scope["user"].phone, "kind": "rooms"})
+    return _property_form_page(ward, form)
+
+
+@post("/landlord/properties/new", name="property_create", opt=LANDLORD, include_in_schema=False)
+async def property_create(request: Request, ward: NamedDependency[WardContext]) -> Template | Response:
+    form = PropertyForm(await form_data(request))
+    if not form.is_valid():
+        return _property_form_page(ward, form, status=422)
+    values = {k: form.cleaned[k] for k in services.PROPERTY_FIELDS}
+    url = await services.create_property(
+        landlord_id=_me(request), values=values, form_token=form.value("form_token"), connection=request
+    )
+    return see_other(f"{ward.base}/landlord/{url}")
+
+
+async def _property_page(
+    request: Request,
+    ward: WardContext,
+    property_id: int,
+    *,
+    status: int = 200,
+    form: PropertyForm | None = None,
+    rooms_form: RoomsForm | None = None,
+    added: int = 0,
+) -> Template:
+    try:
+        prop = await services.property_of(property_id, landlord_id=_me(request))
+    except LookupError:
+        raise NotFoundException() from None
+    if form is None:
+        form = PropertyForm(
+            {
+                k: ("on" if v is True else "" if v is False else str(v))
+                for k, v in prop.items()
+                if k in services.PROPERTY_FIELDS
+            }
+        )
+    url = property_qr_url(prop["qr_token"])
+    return render(
+        "housing/property.html",
+        status=status,
+        ward=ward,
+        prop=prop,
+        form=form,
+        rooms_form=rooms_form or RoomsForm({"max_occupancy": "2"}),
+        rooms=await services.rooms_of(property_id),
+        kinds=[k.value for k in PropertyKind],
+        qr=qr_svg(url),
+        qr_url=url,
+        added=added,
+    )
+
+
+@get("/landlord/properties/{property_id:int}", name="property_detail", opt=LANDLORD, include_in_schema=False)
+async def property_detail(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int], added: FromQuery[int] = 0
+) -> Template:
+    return await _property_page(request, ward, property_id, added=added)
+
+
+@post("/landlord/properties/{property_id:int}", name="property_update", opt=LANDLORD, include_in_schema=False)
+async def property_update(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]
+) -> Template | Response:
+    form = PropertyForm(await form_data(request))
+    if not form.is_valid():
+        return await _property_page(request, ward, property_id, status=422, form=form)
+    try:
+        await services.update_property(
+            property_id,
+            landlord_id=_me(request),
+            values={k: form.cleaned[k] for k in services.PROPERTY_FIELDS},
+            connection=request,
+        )
+    except LookupError:
+        raise NotFoundException() from None
+    return see_other(f"{ward.base}/landlord/properties/{property_id}")
+
+
+@post("/landlord/properties/{property_id:int}/rooms", name="rooms_add", opt=LANDLORD, include_in_schema=False)
+async def rooms_add(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]
+) -> Template | Response:
+    form = RoomsForm(await form_data(request))
+    if form.is_valid():
+        c = form.cleaned
+        try:
+            added = await services.add_rooms(
+                property_id,
+                landlord_id=_me(request),
+                codes=services.expand_room_codes(c["codes"]),
+                floor=c["floor"],
+                area_m2=c["area_m2"],
+                max_occupancy=c["max_occupancy"],
+                monthly_rent=c["monthly_rent"],
+                connection=request,
+            )
+        except LookupError:
+            raise NotFoundException() from None
+        except RuleError as exc:
+            form.error(exc.field or "__all__", exc.text)
+            return await _property_page(request, ward, property_id, status=exc.status_code, rooms_form=form)
+        return see_other(f"{ward.base}/landlord/properties/{property_id}?added={added}#rooms")
+    return await _property_page(request, ward, property_id, status=422, rooms_form=form)
+
+
+@post("/landlord/rooms/{room_id:int}/archive", name="room_archive", opt=LANDLORD, include_in_schema=False)
+async def room_archive(request: Request, ward: NamedDependency[WardContext], room_id: FromPath[int]) -> Response:
+    try:
+        property_id = await services.archive_room(room_id, landlord_id=_me(request), connection=request)
+    except LookupError:
+        raise NotFoundException() from None
+    return see_other(f"{ward.base}/landlord/properties/{property_id}#rooms")
+
+
+@post("/landlord/properties/{property_id:int}/rotate", name="property_rotate", opt=LANDLORD, include_in_schema=False)
+async def property_rotate(request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]) -> Response:
+    try:
+        await services.rotate_token(property_id, landlord_id=_me(request), connection=request)
+    except LookupError:
+        raise NotFoundException() from None
+    return see_other(f"{ward.base}/landlord/properties/{property_id}#sticker")
+
+
+async def _sticker(ward: WardContext, prop: dict) -> Response:
+    data = StickerData(
+        ward_name=ward.name,
+        property_name=prop["name"],
+        address=prop["street_address"],
+        url=property_qr_url(prop["qr_token"]),
+    )
+    pdf = await anyio.to_thread.run_sync(render_sticker_pdf, data)  # CPU work off the event loop
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="sticker-{prop["id"]}.pdf"'},
+    )
+
+
+@get(
+    "/landlord/properties/{property_id:int}/sticker.pdf", name="property_sticker", opt=LANDLORD, include_in_schema=False
+)
+async def property_sticker(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]
+) -> Response:
+    try:
+        prop = await services.property_of(property_id, landlord_id=_me(request))
+    except LookupError:
+        raise NotFoundException() from None
+    return await _sticker(ward, prop)
+
+
+@get("/officer/properties", name="officer_properties", opt=OFFICER, include_in_schema=False)
+async def officer_properties(
+    ward: NamedDependency[WardContext], status: FromQuery[str] = "", group: FromQuery[str] = ""
+) -> Template:
+    status = status if status in PropertyStatus.__members__ else ""
+    return render(
+        "housing/officer_properties.html",
+        ward=ward,
+        status_filter=status,
+        group=group,
+        properties=await services.ward_properties(status=status, group=group),
+        groups=await services.residential_groups(),
+        form=ReasonForm(),
+    )
+
+
+async def _decide(request: Request, ward: WardContext, property_id: int, status: PropertyStatus) -> Response:
+    form = ReasonForm(await form_data(request))
+    form.is_valid()
+    try:
+        await services.decide_property(property_id, status=status, reason=form.cleaned["reason"], connection=request)
+    except LookupError:
+        raise NotFoundException() from None
+    return see_other(f"{ward.base}/officer/properties?status=pending")
+
+
+@post("/officer/properties/{property_id:int}/verify", name="property_verify", opt=OFFICER, include_in_schema=False)
+async def property_verify(request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]) -> Response:
+    return await _decide(request, ward, property_id, PropertyStatus.verified)
+
+
+@post(
+    "/officer/properties/{property_id:int}/send-back", name="property_send_back", opt=OFFICER, include_in_schema=False
+)
+async def property_send_back(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]
+) -> Response:
+    return await _decide(request, ward, property_id, PropertyStatus.sent_back)
+
+
+@post("/officer/properties/{property_id:int}/suspend", name="property_suspend", opt=OFFICER, include_in_schema=False)
+async def property_suspend(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]
+) -> Response:
+    return await _decide(request, ward, property_id, PropertyStatus.suspended)
+
+
+@get("/q/{token:str}", name="public_property", include_in_schema=False)
+async def public_property(token: FromPath[str]) -> Template:
+    """What a resident sees after scanning a sticker: no renter's name or data, and no count of renters."""
+    prop = await services.public_property(token)
+    if prop is None:
+        raise NotFoundException()
+    ward = await find_ward_by_id(prop.ward_id)
+    return render(
+        "housing/public_property.html", prop=prop, ward=ward, hours=describe_office_hours(ward["office_hours"])
+    )
+
+
+WARD_ROUTES = [
+    landlord_home,
+    property_new,
+    property_create,
+    property_detail,
+    property_update,
+    rooms_add,
+    room_archive,
+    property_rotate,
+    property_sticker,
+    officer_properties,
+    property_verify,
+    property_send_back,
+    property_suspend,
+]

@@ -1,0 +1,92 @@
+"""Demo houses and rooms, so every housing screen has something real to show (renters and stays come
+with them in a later step). Called by `app.demo.load_demo()`."""
+
+from __future__ import annotations
+
+import random
+
+from app.accounts.admin_service import create_user
+from app.accounts.tables import Role, User
+from app.db import write_transaction
+from app.housing.services import new_qr_token
+from app.housing.tables import Property, PropertyStatus, Room
+from tenants.scope import ward_scope
+
+# The README links this house's public page: /q/demoHoaSua2025.
+DEMO_TOKEN = "demoHoaSua2025"
+NAMES = [
+    "Hoa Sữa",
+    "Bình An",
+    "Phúc Lộc",
+    "Hướng Dương",
+    "Thành Công",
+    "Minh Anh",
+    "Ngọc Lan",
+    "An Khang",
+    "Hồng Hà",
+    "Tâm Đức",
+    "Thanh Xuân",
+    "Gia Bảo",
+    "Hạnh Phúc",
+    "Sao Mai",
+    "Bảo Ngọc",
+    "Kim Liên",
+    "Tân Phát",
+    "Hoàng Long",
+    "Mai Vàng",
+    "Đức Thịnh",
+]
+STREETS = {
+    "xuan-phuong": ["ngõ 12 Phương Canh", "ngõ 45 Xuân Phương", "ngõ 8 Tu Hoàng", "ngõ 3 Hòe Thị"],
+    "lien-chieu": ["kiệt 24 Nguyễn Lương Bằng", "kiệt 7 Âu Cơ", "kiệt 15 Tôn Đức Thắng"],
+}
+EXTRA_LANDLORDS = {
+    "xuan-phuong": [
+        ("0901000001", "Đặng Văn Phúc"),
+        ("0901000002", "Ngô Thị Hạnh"),
+        ("0901000003", "Vũ Minh Quân"),
+        ("0901000004", "Phan Thị Thu"),
+    ],
+    "lien-chieu": [("0901000011", "Lê Thị Hằng")],
+}
+
+
+async def load_housing_demo(ward_id: int, slug: str, main_landlord_phone: str, houses: int, seed: int) -> None:
+    rng = random.Random(seed)
+    landlords = [main_landlord_phone]
+    for phone, name in EXTRA_LANDLORDS[slug]:
+        await create_user(phone=phone, full_name=name, password="demo12345", ward_id=ward_id, role=Role.landlord)
+        landlords.append(phone)
+    ids = {r["phone"]: r["id"] for r in await User.select(User.id, User.phone).where(User.phone.is_in(landlords))}
+    async with ward_scope(ward_id), write_transaction():
+        for i in range(houses):
+            phone = landlords[i % len(landlords)]
+            status = PropertyStatus.pending if i % 7 == 6 else PropertyStatus.verified
+            prop = Property.ward_new(
+                landlord=ids[phone],
+                name=f"Nhà trọ {NAMES[i % len(NAMES)]}",
+                street_address=f"Số {rng.randint(1, 120)}, {rng.choice(STREETS[slug])}",
+                residential_group=f"Tổ {rng.randint(1, 12)}",
+                kind=rng.choice(["rooms", "rooms", "mini_apartment"]),
+                contact_phone=phone,
+                house_rules="Giữ trật tự sau 22:00. Để xe đúng nơi quy định.",
+                status=status,
+                qr_token=DEMO_TOKEN if i == 0 and slug == "xuan-phuong" else new_qr_token(),
+            )
+            await prop.save()
+            floors = rng.randint(2, 4)
+            per_floor = rng.randint(2, 3)
+            await Room.ward_insert(
+                *[
+                    Room.ward_new(
+                        property=prop.id,
+                        code=f"{floor}{n:02d}",
+                        floor=floor,
+                        area_m2=rng.choice([15, 18, 20, 25]),
+                        max_occupancy=rng.choice([2, 2, 3, 4]),
+                        monthly_rent=rng.choice([1_500_000, 1_800_000, 2_200_000, 2_800_000]),
+                    )
+                    for floor in range(1, floors + 1)
+                    for n in range(1, per_floor + 1)
+                ]
+            )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Real, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from app.accounts.tables import User
+from tenants.scope import WardOwned
+
+
+class PropertyKind(StrEnum):
+    rooms = "rooms"  # nhà ngăn phòng cho thuê
+    mini_apartment = "mini_apartment"  # chung cư mini
+    dormitory = "dormitory"  # ký túc xá
+    whole_house = "whole_house"  # nhà nguyên căn
+
+
+class PropertyStatus(StrEnum):
+    pending = "pending"  # registered by the landlord, waiting for the ward
+    verified = "verified"
+    sent_back = "sent_back"  # the officer asks the landlord to correct something
+    suspended = "suspended"
+
+
+class Property(WardOwned, Table):
+    """A nhà trọ: a building or house with rooms and one QR sticker."""
+
+    landlord = ForeignKey(User, null=False, index=True, on_delete=OnDelete.restrict)
+    name = Varchar(length=120)
+    street_address = Varchar(length=255)
+    residential_group = Varchar(length=60, default="", index=True)  # tổ dân phố
+    kind = Varchar(length=20, choices=PropertyKind)
+    contact_phone = Varchar(length=15, default="")
+    show_contact = Boolean(default=True)
+    house_rules = Text(default="")
+    status = Varchar(length=12, choices=PropertyStatus, default=PropertyStatus.pending, index=True)
+    status_reason = Text(default="")
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    # The sticker's token: global, since /q/<token> carries no ward. Rotating keeps the old one so an
+    # old sticker can say it was replaced.
+    qr_token = Varchar(length=24, unique=True, index=True)
+    previous_qr_token = Varchar(length=24, null=True, default=None, unique=True)
+    created_at = Timestamptz()
+
+
+class Room(WardOwned, Table):
+    """A rentable unit. Unique per (ward, property, code)."""
+
+    property = ForeignKey(Property, null=False, index=True, on_delete=OnDelete.restrict)
+    code = Varchar(length=20)
+    floor = Integer(null=True, default=None)
+    area_m2 = Real(null=True, default=None)
+    max_occupancy = Integer(default=1)
+    monthly_rent = Integer(null=True, default=None)  # whole đồng
+    archived = Boolean(default=False)
+    created_at = Timestamptz()
