@@ -15,7 +15,7 @@ from app.web.http import form_data, see_other
 from app.web.templating import render
 from tenants import service
 from tenants.communes import search_communes, slugify
-from tenants.forms import OfficerForm, WardForm
+from tenants.forms import WARD_FIELDS, OfficerForm, WardForm
 from tenants.tables import Ward
 
 
@@ -48,16 +48,7 @@ async def ward_create(request: Request) -> Template | Response:
     if form.is_valid():
         c = form.cleaned
         try:
-            ward_id = await service.create_ward(
-                code=c["code"],
-                slug=c["slug"],
-                address=c["address"],
-                phone=c["phone"],
-                police_phone=c["police_phone"],
-                email=c["email"],
-                office_hours=c["office_hours"],
-                connection=request,
-            )
+            ward_id = await service.create_ward(code=c["code"], **{k: c[k] for k in WARD_FIELDS}, connection=request)
         except RuleError as exc:
             form.error(exc.field or "__all__", exc.text)
             return render("admin/ward_form.html", status=exc.status_code, form=form, matches=[], q="", ward=None)
@@ -108,17 +99,7 @@ async def ward_update(request: Request, ward_id: FromPath[int]) -> Template | Re
     if form.is_valid():
         c = form.cleaned
         try:
-            await service.update_ward(
-                ward_id,
-                slug=c["slug"],
-                address=c["address"],
-                phone=c["phone"],
-                police_phone=c["police_phone"],
-                email=c["email"],
-                office_hours=c["office_hours"],
-                active=c["active"],
-                connection=request,
-            )
+            await service.update_ward(ward_id, **{k: c[k] for k in WARD_FIELDS}, active=c["active"], connection=request)
         except RuleError as exc:
             form.error(exc.field or "__all__", exc.text)
             return await _ward_page(ward_id, form=form, status=exc.status_code)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from app.web.forms import Form
 
+WARD_FIELDS = ("slug", "address", "phone", "police_phone", "email", "office_hours")  # what an admin may edit
+
 
 class WardForm(Form):
     def __init__(self, data=None, *, creating: bool = True) -> None:

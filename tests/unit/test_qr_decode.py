@@ -165,7 +165,9 @@ def test_text_file():
 
 def test_truncated_jpeg():
     data = encode(make_qr(box_size=8).convert("RGB"), "JPEG", quality=90)
-    assert refusal(data[: len(data) // 2]) == NOT_AN_IMAGE
+    # Refused either way. Which message depends on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which
+    # WeasyPrint turns on when imported (sticker PDFs): then the half photo loads and holds no code.
+    assert refusal(data[: len(data) // 2]) in (NOT_AN_IMAGE, NO_QR)
 
 
 @pytest.mark.parametrize("fmt", ["TGA", "PCX", "ICO"])
