@@ -23,6 +23,7 @@ from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
+from app.housing.stickers import shutdown_pool
 from app.settings import ROOT, get_settings
 from app.site import controllers as site
 from app.web.csrf import TokenAwareCSRFMiddleware, csrf_config
@@ -70,6 +71,7 @@ def create_app() -> Litestar:
 
     async def on_shutdown() -> None:
         await close_db(owner)
+        shutdown_pool()  # the sticker sheets' worker processes, if a large sheet started them
 
     return Litestar(
         route_handlers=[

@@ -164,5 +164,5 @@ def qr_svg(url: str) -> str:
     path = "".join(f"M{x} {y}.5h{length}" for y, x, length in runs)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"'
-        f' role="img" aria-label="QR"><path stroke="#000" d="{path}"/></svg>'
+        f' role="img" aria-label="QR"><path fill="none" stroke="#000" d="{path}"/></svg>'
     )
