@@ -23,6 +23,7 @@ from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
+from app.housing import renter_controllers as renter_pages
 from app.housing.stickers import shutdown_pool
 from app.settings import ROOT, get_settings
 from app.site import controllers as site
@@ -53,7 +54,13 @@ def ward_router() -> Router:
     """Everything under /w/<ward>/: the ward is resolved, checked and scoped once, for every route."""
     return Router(
         path="/w/{ward_slug:str}",
-        route_handlers=[site.ward_home, *account_ward_pages.ROUTES, *audit_pages.ROUTES, *housing_pages.WARD_ROUTES],
+        route_handlers=[
+            site.ward_home,
+            *account_ward_pages.ROUTES,
+            *audit_pages.ROUTES,
+            *housing_pages.WARD_ROUTES,
+            *renter_pages.ROUTES,
+        ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],
         include_in_schema=False,

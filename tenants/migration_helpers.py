@@ -53,15 +53,16 @@ def enable_ward_rls(manager, table: str) -> None:
     manager.add_raw(run)
 
 
-def add_unique_index(manager, name: str, table: str, columns: list[str]) -> None:
+def add_unique_index(manager, name: str, table: str, columns: list[str], where: str = "") -> None:
     """A composite unique key, e.g. (ward, user, role). Piccolo's `Unique` constraint fails on SQLite;
     a unique index is portable and raises the same IntegrityError on both engines."""
 
     async def run() -> None:
         from app.db import DB
 
-        await DB.run_querystring(
-            QueryString(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
-        )
+        sql = f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"
+        if where:  # a partial index, e.g. one open stay per renter; both engines support it
+            sql += f" WHERE {where}"
+        await DB.run_querystring(QueryString(sql))
 
     manager.add_raw(run)

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from app.accounts.tables import Role
 from app.errors import RuleError
-from app.housing import services
+from app.housing import services, stays
 from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
@@ -98,6 +98,9 @@ async def _property_page(
         form=form,
         rooms_form=rooms_form or RoomsForm({"max_occupancy": "2"}),
         rooms=await services.rooms_of(property_id),
+        people=await stays.open_stays(property_id),
+        counts=await stays.occupancy(property_id),
+        today=stays.today(),
         kinds=[k.value for k in PropertyKind],
         qr=qr_svg(url),
         qr_url=url,

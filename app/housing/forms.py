@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from app.housing.tables import PropertyKind
 from app.i18n import _l
-from app.web.forms import Form
+from app.vn.cccd import IdNumberError, validate_id_number
+from app.web.forms import REQUIRED, Form
 
 
 class PropertyForm(Form):
@@ -40,3 +43,72 @@ class RoomsForm(Form):
 class ReasonForm(Form):
     def validate(self) -> None:
         self.multiline("reason", max_length=500)
+
+
+def _date(form: Form, name: str, *, required: bool) -> date | None:
+    """A date typed dd/mm/yyyy (or given yyyy-mm-dd by a date picker)."""
+    raw = form.value(name)
+    value = None
+    if raw:
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                value = datetime.strptime(raw, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            form.error(name, _l("Write the date as dd/mm/yyyy, e.g. 05/03/2026."))
+    elif required:
+        form.error(name, REQUIRED)
+    form.cleaned[name] = value
+    return value
+
+
+class RenterForm(Form):
+    """The confirm form every way of registering a renter lands on (QR scan, photo, typing)."""
+
+    def __init__(self, data=None, *, rooms: list[str] | None = None) -> None:
+        super().__init__(data)
+        self.rooms = rooms or []
+
+    def validate(self) -> None:
+        self.text("full_name", max_length=120, min_length=2)
+        birth = _date(self, "birth_date", required=False)
+        gender = self.choice("gender", ["male", "female"], required=False)
+        number = self.value("id_number")
+        try:
+            self.cleaned["id_number"] = validate_id_number(
+                number, birth_date=birth, female=(gender == "female") if gender else None
+            )
+        except IdNumberError as exc:
+            self.error("id_number", exc.text)
+            self.cleaned["id_number"] = ""
+        old = self.value("old_id_number").replace(" ", "")
+        if old and not (old.isascii() and old.isdigit() and len(old) == 9):
+            self.error("old_id_number", _l("The old ID (CMND) has 9 digits."))
+        self.cleaned["old_id_number"] = old
+        self.text("permanent_address", required=False, max_length=255)
+        self.phone("phone", required=False)
+        self.text("occupation", required=False, max_length=120)
+        self.text("hometown", required=False, max_length=255)
+        self.choice("room_id", self.rooms)
+        start = _date(self, "from_date", required=True)
+        end = _date(self, "expected_to", required=False)
+        if start and end and end < start:
+            self.error("expected_to", _l("The expected end is before the move-in date."))
+        self.text("reason", required=False, max_length=120)
+
+
+class CheckOutForm(Form):
+    def validate(self) -> None:
+        _date(self, "to_date", required=True)
+
+
+class MoveForm(Form):
+    def __init__(self, data=None, *, rooms: list[str] | None = None) -> None:
+        super().__init__(data)
+        self.rooms = rooms or []
+
+    def validate(self) -> None:
+        self.choice("room_id", self.rooms)
+        _date(self, "on", required=True)

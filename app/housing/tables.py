@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Real, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Real, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from app.accounts.tables import User
@@ -55,4 +55,32 @@ class Room(WardOwned, Table):
     max_occupancy = Integer(default=1)
     monthly_rent = Integer(null=True, default=None)  # whole đồng
     archived = Boolean(default=False)
+    created_at = Timestamptz()
+
+
+class Renter(WardOwned, Table):
+    """A person renting in the ward: one row per ID number per ward, found again on a later stay."""
+
+    id_number = Varchar(length=12)
+    old_id_number = Varchar(length=9, default="")
+    full_name = Varchar(length=120)
+    name_folded = Varchar(length=120, index=True)  # lower-case, no diacritics: "nguyen van a"
+    birth_date = Date(null=True, default=None)
+    gender = Varchar(length=6, default="")  # "male", "female", "" unknown
+    permanent_address = Varchar(length=255, default="")
+    phone = Varchar(length=15, default="")
+    occupation = Varchar(length=120, default="")  # nghề nghiệp / nơi làm việc
+    hometown = Varchar(length=255, default="")  # quê quán, when it differs from the permanent address
+    created_at = Timestamptz()
+
+
+class Stay(WardOwned, Table):
+    """A renter in a room from a date; open while `to_date` is empty."""
+
+    renter = ForeignKey(Renter, null=False, index=True, on_delete=OnDelete.restrict)
+    room = ForeignKey(Room, null=False, index=True, on_delete=OnDelete.restrict)
+    from_date = Date()
+    expected_to = Date(null=True, default=None)
+    to_date = Date(null=True, default=None, index=True)
+    reason = Varchar(length=120, default="")
     created_at = Timestamptz()

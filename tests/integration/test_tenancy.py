@@ -6,6 +6,7 @@ The matrix is driven by the app's route table: a route added later is covered au
 path parameter must be given a ward-B sample below or the test fails."""
 
 import re
+from datetime import date
 
 import pytest
 from litestar.routes import HTTPRoute
@@ -42,7 +43,7 @@ async def samples_of(world) -> dict[str, int]:
     """One object of ward B for every kind of id a ward URL can carry."""
     from app.db import write_transaction
     from app.housing.services import new_qr_token
-    from app.housing.tables import Property, Room
+    from app.housing.tables import Property, Renter, Room, Stay
     from tests.helpers import make_user
 
     landlord_id = await make_user(world.b.landlord, "x")
@@ -53,7 +54,16 @@ async def samples_of(world) -> dict[str, int]:
         await prop.save()
         room = Room.ward_new(property=prop.id, code="101", max_occupancy=2)
         await room.save()
-    return {"membership_id": world.b.memberships["landlord"], "property_id": prop.id, "room_id": room.id}
+        renter = Renter.ward_new(id_number="048190012345", full_name="B renter", name_folded="b renter")
+        await renter.save()
+        stay = Stay.ward_new(renter=renter.id, room=room.id, from_date=date(2026, 1, 1))
+        await stay.save()
+    return {
+        "membership_id": world.b.memberships["landlord"],
+        "property_id": prop.id,
+        "room_id": room.id,
+        "stay_id": stay.id,
+    }
 
 
 async def _request(b, method: str, url: str):
@@ -165,7 +175,7 @@ async def test_row_level_security_returns_nothing_for_the_wrong_ward(world):
         pytest.skip("connected as a role that bypasses RLS (make test runs as an ordinary role)")
     async with ward_scope(world.a.id):
         # Deliberately unscoped: only the database stands between this query and ward B.
-        rows = await Membership.select(Membership.ward)  # noqa: tenancy-probe
+        rows = await Membership.select(Membership.ward)  # deliberately unscoped
     assert rows and {r["ward"] for r in rows} == {world.a.id}
     async with DB.transaction():
         await DB.run_querystring(QueryString("SELECT set_config('app.ward_id', '999999', true)"))
