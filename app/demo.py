@@ -10,7 +10,7 @@ import contextlib
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.errors import RuleError
-from app.housing.demo import load_housing_demo
+from app.housing.demo import load_housing_demo, load_stays_demo
 from app.settings import get_settings
 from tenants.resolve import find_ward
 from tenants.service import create_ward
@@ -78,4 +78,6 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
             )
     await load_housing_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000003", houses=20, seed=622)
     await load_housing_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000013", houses=6, seed=20197)
+    await load_stays_demo(ward_ids["xuan-phuong"], renters=300, seed=622)
+    await load_stays_demo(ward_ids["lien-chieu"], renters=60, seed=20197)
     return True

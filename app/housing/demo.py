@@ -1,15 +1,17 @@
-"""Demo houses and rooms, so every housing screen has something real to show (renters and stays come
-with them in a later step). Called by `app.demo.load_demo()`."""
+"""Demo houses, rooms, renters and stays, so every housing screen has something real to show.
+Called by `app.demo.load_demo()`. The people are invented; their ID numbers follow the real structure."""
 
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role, User
 from app.db import write_transaction
 from app.housing.services import new_qr_token
-from app.housing.tables import Property, PropertyStatus, Room
+from app.housing.tables import Property, PropertyStatus, Renter, Room, Stay
+from tenants.communes import fold
 from tenants.scope import ward_scope
 
 # The README links this house's public page: /q/demoHoaSua2025.
@@ -90,3 +92,66 @@ async def load_housing_demo(ward_id: int, slug: str, main_landlord_phone: str, h
                     for n in range(1, per_floor + 1)
                 ]
             )
+
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+MIDDLE = {"male": ["Văn", "Minh", "Đức", "Quang", "Hữu"], "female": ["Thị", "Ngọc", "Thu", "Thanh", "Kim"]}
+GIVEN = {
+    "male": ["Hùng", "Nam", "Tuấn", "Dũng", "Khánh", "Long", "Phong", "Sơn"],
+    "female": ["Lan", "Hoa", "Mai", "Hương", "Trang", "Linh", "Thảo", "Yến"],
+}
+PROVINCES = [
+    (1, "Hà Nội"),
+    (35, "Hà Nam"),
+    (36, "Nam Định"),
+    (38, "Thanh Hóa"),
+    (40, "Nghệ An"),
+    (48, "Đà Nẵng"),
+    (49, "Quảng Nam"),
+    (34, "Thái Bình"),
+]
+JOBS = ["Công nhân", "Sinh viên", "Nhân viên văn phòng", "Lao động tự do", "Giáo viên", "Thợ may"]
+
+
+async def load_stays_demo(ward_id: int, renters: int, seed: int) -> None:
+    """Renters in about two thirds of the beds, some who have already left (closed stays)."""
+    rng = random.Random(seed)
+    today = date.today()
+    async with ward_scope(ward_id), write_transaction():
+        rooms = await Room.ward_select(Room.id, Room.max_occupancy).order_by(Room.id)
+        beds = [room["id"] for room in rooms for _ in range(room["max_occupancy"])]
+        rng.shuffle(beds)
+        used: set[str] = set()
+        for i in range(renters):
+            gender = rng.choice(["male", "female"])
+            year = rng.randint(1975, 2006)
+            province, place = rng.choice(PROVINCES)
+            digit = (0 if year < 2000 else 2) + (gender == "female")
+            number = f"{province:03d}{digit}{year % 100:02d}{rng.randint(0, 999999):06d}"
+            if number in used:
+                continue
+            used.add(number)
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+            renter = Renter.ward_new(
+                id_number=number,
+                full_name=name,
+                name_folded=fold(name),
+                gender=gender,
+                birth_date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                permanent_address=f"Xã {rng.choice(['Yên Phú', 'Hải Vân', 'Đông Sơn', 'Tân Lập'])}, {place}",
+                phone=f"09{rng.randint(10000000, 99999999)}",
+                occupation=rng.choice(JOBS),
+            )
+            await renter.save()
+            if not beds:
+                break
+            start = today - timedelta(days=rng.randint(1, 600))
+            left = i % 6 == 5  # one in six has moved out already
+            await Stay.ward_new(
+                renter=renter.id,
+                room=beds.pop() if not left else rooms[rng.randrange(len(rooms))]["id"],
+                from_date=start,
+                expected_to=start + timedelta(days=rng.choice([180, 365, 730])),
+                to_date=min(today, start + timedelta(days=rng.randint(20, 300))) if left else None,
+                reason=rng.choice(["Làm việc", "Học tập", "Làm việc"]),
+            ).save()

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -151,7 +152,12 @@ async def test_demo_loads_two_wards_and_every_account(browser, database):
         assert (await b.get(home)).status_code == 200
     landlord = await browser()
     await landlord.login("0900000003", "demo12345")
-    assert "Nhà trọ Hoa Sữa" in text_of((await landlord.get("/w/xuan-phuong/landlord/")).text)
+    home = await landlord.get("/w/xuan-phuong/landlord/")
+    assert "Nhà trọ Hoa Sữa" in text_of(home.text)
+    first = re.search(r'href="/w/xuan-phuong/landlord/properties/(\d+)"', home.text).group(1)
+    house = await landlord.get(f"/w/xuan-phuong/landlord/properties/{first}")
+    assert house.status_code == 200 and "Staying now" in text_of(house.text)
+    assert 'class="count">0<' not in house.text.split('id="people"')[1][:200]  # demo people live there
     public = await (await browser()).get("/q/demoHoaSua2025")
     assert public.status_code == 200 and "Verified by Phường Xuân Phương" in text_of(public.text)
 
