@@ -20,7 +20,6 @@ from tenants.resolve import WardContext
 
 PUBLIC = {"public": True}
 OFFICER = {"roles": {Role.officer}}
-POLICE = {"roles": {Role.police}}
 
 
 @get("/signup", name="signup", opt=PUBLIC, include_in_schema=False)
@@ -63,11 +62,6 @@ async def join_as_landlord(request: Request, ward: NamedDependency[WardContext])
         membership_id = await services.request_landlord_role(user.id, request)
     request.scope["session"]["mid"] = membership_id
     return see_other(f"{ward.base}/landlord/")
-
-
-@get("/police/", name="police_home", opt=POLICE, include_in_schema=False)
-async def police_home(ward: NamedDependency[WardContext]) -> Template:
-    return render("accounts/police_home.html", ward=ward)
 
 
 @get("/officer/", name="officer_home", opt=OFFICER, include_in_schema=False)
@@ -203,7 +197,6 @@ ROUTES = [
     signup_page,
     signup_submit,
     join_as_landlord,
-    police_home,
     officer_home,
     landlord_approve,
     landlord_reject,

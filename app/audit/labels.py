@@ -23,6 +23,7 @@ ACTION_LABELS = {
     Action.TOKEN_CREATED: _l("API token created"),
     Action.TOKEN_REVOKED: _l("API token revoked"),
     Action.WARD_SWITCHED: _l("Switched ward"),
+    Action.RENTER_VIEWED: _l("Renter's details viewed"),
 }
 
 

@@ -29,6 +29,7 @@ class Action:
     TOKEN_CREATED = "api_token_created"
     TOKEN_REVOKED = "api_token_revoked"
     WARD_SWITCHED = "ward_switched"
+    RENTER_VIEWED = "renter_viewed"  # a renter's personal data shown to someone other than their landlord
 
 
 def client_of(connection: ASGIConnection | None) -> tuple[str, str]:

@@ -11,6 +11,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from app.accounts.tables import Role
+from app.audit.service import Action, record
+from app.db import write_transaction
 from app.errors import RuleError
 from app.housing import services, stays
 from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
@@ -25,6 +27,7 @@ from tenants.resolve import WardContext, find_ward_by_id
 LANDLORD_ANY = {"roles": {Role.landlord}, "allow_pending": True}
 LANDLORD = {"roles": {Role.landlord}}
 OFFICER = {"roles": {Role.officer}}
+POLICE = {"roles": {Role.police}}
 
 
 def _me(request: Request) -> int:
@@ -266,7 +269,42 @@ async def public_property(token: FromPath[str]) -> Template:
     )
 
 
+@get("/police/", name="police_home", opt=POLICE, include_in_schema=False)
+async def police_home(ward: NamedDependency[WardContext], group: FromQuery[str] = "") -> Template:
+    return render(
+        "housing/police_properties.html",
+        ward=ward,
+        group=group,
+        properties=await services.ward_properties(group=group),
+        groups=await services.residential_groups(),
+    )
+
+
+@get("/police/properties/{property_id:int}", name="police_roster", opt=POLICE, include_in_schema=False)
+async def police_roster(request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]) -> Template:
+    """Who stays where, read-only. Every person shown is written to the audit log: who saw them, when."""
+    try:
+        prop = await services.property_of(property_id)
+    except LookupError:
+        raise NotFoundException() from None
+    people = await services.roster(property_id)
+    async with write_transaction():
+        for person in people:
+            await record(
+                Action.RENTER_VIEWED,
+                connection=request,
+                subject_type="renter",
+                subject_id=person["renter.id"],
+                summary=f"{prop['name']}: {person['renter.full_name']}",
+            )
+    return render(
+        "housing/police_roster.html", ward=ward, prop=prop, people=people, rooms=await services.rooms_of(property_id)
+    )
+
+
 WARD_ROUTES = [
+    police_home,
+    police_roster,
     landlord_home,
     property_new,
     property_create,

@@ -13,7 +13,7 @@ from litestar.connection import ASGIConnection
 from app.audit.service import record
 from app.db import write_transaction
 from app.errors import RuleError
-from app.housing.tables import Property, PropertyStatus, Room
+from app.housing.tables import Property, PropertyStatus, Room, Stay
 from app.i18n import _l
 from app.once import run_once
 from tenants.scope import across_wards
@@ -132,7 +132,38 @@ async def ward_properties(*, status: str = "", group: str = "") -> list[dict]:
         query = query.where(Property.status == status)
     if group:
         query = query.where(Property.residential_group == group)
-    return await query.order_by(Property.status).order_by(Property.name)
+    props = await query.order_by(Property.status).order_by(Property.name)
+    capacity: dict[int, int] = {}
+    for room in await Room.ward_select(Room.property, Room.max_occupancy).where(Room.archived == False):  # noqa: E712
+        capacity[room["property"]] = capacity.get(room["property"], 0) + room["max_occupancy"]
+    people: dict[int, int] = {}
+    for stay in await Stay.ward_select(Stay.room.property).where(Stay.to_date.is_null()):
+        people[stay["room.property"]] = people.get(stay["room.property"], 0) + 1
+    for prop in props:
+        prop["capacity"] = capacity.get(prop["id"], 0)
+        prop["people"] = people.get(prop["id"], 0)
+    return props
+
+
+async def roster(property_id: int) -> list[dict]:
+    """Who stays in each room of the property now, with their details (police and officers)."""
+    return await (
+        Stay.ward_select(
+            Stay.id,
+            Stay.from_date,
+            Stay.expected_to,
+            Stay.room.code,
+            Stay.renter.id,
+            Stay.renter.full_name,
+            Stay.renter.birth_date,
+            Stay.renter.gender,
+            Stay.renter.id_number,
+            Stay.renter.phone,
+            Stay.renter.permanent_address,
+        )
+        .where((Stay.room.property == property_id) & Stay.to_date.is_null())
+        .order_by(Stay.room.code)
+    )
 
 
 async def residential_groups() -> list[str]:

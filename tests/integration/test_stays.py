@@ -139,3 +139,32 @@ async def test_another_landlords_stay_is_404(browser, world):
     ).status_code == 404
     assert (await other.get(f"/w/ward-a/landlord/properties/{pid}/renters/new")).status_code == 404
     assert await seen(Stay.count().where(Stay.to_date.is_null())) == 1
+
+
+async def test_police_see_who_stays_where_and_each_view_is_audited(browser, world):
+    from app.audit.tables import AuditEvent
+
+    b, pid, rooms = await _house_with_rooms(browser, world, max_occupancy="2")
+    await b.post(
+        f"/w/ward-a/landlord/properties/{pid}/renters", {**PERSON, "room_id": str(rooms["102"]), "form_token": "y" * 32}
+    )
+    police = await browser()
+    await police.login(world.a.police)
+    listing = text_of((await police.get("/w/ward-a/police/")).text)
+    assert "Nhà trọ Hoa Sữa" in listing and "1 of 4 people" in listing
+    roster = await police.get(f"/w/ward-a/police/properties/{pid}")
+    text = text_of(roster.text)
+    assert "Room 102" in text and "Nguyễn Thị Kim Thư" in text and "093186002237" in text
+    renter_id = (await seen(Renter.select(Renter.id).first()))["id"]
+    views = await AuditEvent.select(AuditEvent.actor.phone, AuditEvent.ward).where(
+        (AuditEvent.action == "renter_viewed") & (AuditEvent.subject_id == renter_id)
+    )
+    assert views == [{"actor.phone": world.a.police, "ward": world.a.id}]
+    # Read-only: the landlord's pages stay closed to the police.
+    assert (await police.get(f"/w/ward-a/landlord/properties/{pid}/renters/new")).status_code == 404
+    officer = await browser()
+    await officer.login(world.a.officer)
+    assert "1 of 4 people" in text_of((await officer.get("/w/ward-a/officer/properties")).text)
+    # The landlord's own view of their renters is not audited as someone else's look.
+    await b.get(f"/w/ward-a/landlord/properties/{pid}")
+    assert await AuditEvent.count().where(AuditEvent.action == "renter_viewed") == 1
