@@ -23,6 +23,7 @@ from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
+from app.housing import public_controllers as self_registration_pages
 from app.housing import renter_controllers as renter_pages
 from app.housing.stickers import shutdown_pool
 from app.settings import ROOT, get_settings
@@ -60,6 +61,7 @@ def ward_router() -> Router:
             *audit_pages.ROUTES,
             *housing_pages.WARD_ROUTES,
             *renter_pages.ROUTES,
+            *self_registration_pages.WARD_ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],
@@ -86,6 +88,7 @@ def create_app() -> Litestar:
             site.set_language,
             site.healthz,
             housing_pages.public_property,
+            *self_registration_pages.PUBLIC_ROUTES,
             *account_pages.ROUTES,
             *ward_admin.ROUTES,
             ward_router(),

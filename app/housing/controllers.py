@@ -14,7 +14,7 @@ from app.accounts.tables import Role
 from app.audit.service import Action, record
 from app.db import write_transaction
 from app.errors import RuleError
-from app.housing import services, stays
+from app.housing import self_registration, services, stays
 from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
@@ -38,7 +38,15 @@ def _me(request: Request) -> int:
 async def landlord_home(request: Request, ward: NamedDependency[WardContext]) -> Template:
     approved = ward.role is not None and ward.role.status.value == "active"
     props = await services.landlord_properties(_me(request)) if approved else []
-    return render("housing/landlord_home.html", ward=ward, properties=props, approved=approved)
+    requests = await self_registration.pending_for(_me(request)) if approved else []
+    return render(
+        "housing/landlord_home.html",
+        ward=ward,
+        properties=props,
+        approved=approved,
+        requests=requests,
+        form=ReasonForm(),
+    )
 
 
 def _property_form_page(ward: WardContext, form: PropertyForm, *, prop: dict | None = None, status: int = 200):
@@ -265,7 +273,11 @@ async def public_property(token: FromPath[str]) -> Template:
         raise NotFoundException()
     ward = await find_ward_by_id(prop.ward_id)
     return render(
-        "housing/public_property.html", prop=prop, ward=ward, hours=describe_office_hours(ward["office_hours"])
+        "housing/public_property.html",
+        prop=prop,
+        ward=ward,
+        token=token,
+        hours=describe_office_hours(ward["office_hours"]),
     )
 
 

@@ -4,13 +4,14 @@ Called by `app.demo.load_demo()`. The people are invented; their ID numbers foll
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+import secrets
+from datetime import UTC, date, datetime, timedelta
 
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role, User
 from app.db import write_transaction
 from app.housing.services import new_qr_token
-from app.housing.tables import Property, PropertyStatus, Renter, Room, Stay
+from app.housing.tables import Property, PropertyStatus, Renter, Room, SelfRegistration, Stay
 from tenants.communes import fold
 from tenants.scope import ward_scope
 
@@ -113,6 +114,12 @@ PROVINCES = [
 JOBS = ["Công nhân", "Sinh viên", "Nhân viên văn phòng", "Lao động tự do", "Giáo viên", "Thợ may"]
 
 
+def _id_number(rng: random.Random, province: int, year: int, gender: str) -> str:
+    """A made-up number with the real structure: province, century/gender digit, year, six random digits."""
+    digit = (0 if year < 2000 else 2) + (gender == "female")
+    return f"{province:03d}{digit}{year % 100:02d}{rng.randint(0, 999999):06d}"
+
+
 async def load_stays_demo(ward_id: int, renters: int, seed: int) -> None:
     """Renters in about two thirds of the beds, some who have already left (closed stays)."""
     rng = random.Random(seed)
@@ -126,8 +133,7 @@ async def load_stays_demo(ward_id: int, renters: int, seed: int) -> None:
             gender = rng.choice(["male", "female"])
             year = rng.randint(1975, 2006)
             province, place = rng.choice(PROVINCES)
-            digit = (0 if year < 2000 else 2) + (gender == "female")
-            number = f"{province:03d}{digit}{year % 100:02d}{rng.randint(0, 999999):06d}"
+            number = _id_number(rng, province, year, gender)
             if number in used:
                 continue
             used.add(number)
@@ -154,4 +160,31 @@ async def load_stays_demo(ward_id: int, renters: int, seed: int) -> None:
                 expected_to=start + timedelta(days=rng.choice([180, 365, 730])),
                 to_date=min(today, start + timedelta(days=rng.randint(20, 300))) if left else None,
                 reason=rng.choice(["Làm việc", "Học tập", "Làm việc"]),
+            ).save()
+
+
+async def load_requests_demo(ward_id: int, landlord_phone: str, count: int, seed: int) -> None:
+    """Residents who scanned a demo sticker and wait for the landlord to accept them."""
+    rng = random.Random(seed)
+    landlord = await User.select(User.id).where(User.phone == landlord_phone).first()
+    async with ward_scope(ward_id), write_transaction():
+        props = await Property.ward_select(Property.id).where(Property.landlord == landlord["id"]).limit(2)
+        for i in range(count):
+            prop = props[i % len(props)]["id"]
+            room = await Room.ward_select(Room.id).where(Room.property == prop).first()
+            gender = rng.choice(["male", "female"])
+            year = rng.randint(1990, 2005)
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+            await SelfRegistration.ward_new(
+                property=prop,
+                room=room["id"],
+                full_name=name,
+                gender=gender,
+                id_number=_id_number(rng, 38, year, gender),
+                birth_date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                phone=f"09{rng.randint(10000000, 99999999)}",
+                permanent_address="Xã Đông Sơn, Thanh Hóa",
+                move_in=date.today(),
+                consent_at=datetime.now(UTC),
+                code=secrets.token_urlsafe(12),
             ).save()

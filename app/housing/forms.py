@@ -112,3 +112,14 @@ class MoveForm(Form):
     def validate(self) -> None:
         self.choice("room_id", self.rooms)
         _date(self, "on", required=True)
+
+
+class SelfRegistrationForm(RenterForm):
+    """The resident's own request: the renter's fields, a phone to be reached on, consent."""
+
+    def validate(self) -> None:
+        super().validate()
+        if not self.cleaned.get("phone") and "phone" not in self.errors:
+            self.error("phone", REQUIRED)
+        if not self.checkbox("consent"):
+            self.error("consent", _l("The request needs your consent to the processing of your personal data."))

@@ -38,6 +38,25 @@ def _from_card(card: CccdCard) -> dict[str, str]:
     }  # fmt: skip
 
 
+async def read_scan(request: Request) -> tuple[Form, CccdCard | None]:
+    """Read a card from the posted photo (decoded in memory, never stored) or QR text; on failure the
+    returned form carries the message beside the field that was used."""
+    data = await request.form()
+    scan = Form({"qr_text": data.get("qr_text") or ""})
+    photo = data.get("photo")
+    field = "qr_text"
+    try:
+        if isinstance(photo, UploadFile) and photo.filename:
+            field = "photo"
+            text = decode_qr_image(await photo.read())
+        else:
+            text = scan.value("qr_text")
+        return scan, parse_cccd_qr(text)
+    except (QrImageError, CccdQrError) as exc:
+        scan.error(field, exc.text)
+        return scan, None
+
+
 async def _page(
     request: Request,
     ward: WardContext,
@@ -66,6 +85,7 @@ async def _page(
         form=form,
         scan=scan or Form(),
         unreadable=unreadable,
+        scan_url=f"{ward.base}/landlord/properties/{property_id}/renters/scan",
     )
 
 
@@ -78,21 +98,8 @@ async def renter_new(request: Request, ward: NamedDependency[WardContext], prope
 async def renter_scan(request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]) -> Template:
     """A photo of the card's QR (decoded here, never stored) or the QR's text from the in-page scanner or
     typed: either fills the confirm form, or says what is wrong."""
-    data = await request.form()
-    scan = Form({"qr_text": data.get("qr_text") or ""})
-    photo = data.get("photo")
-    try:
-        if isinstance(photo, UploadFile) and photo.filename:
-            text = decode_qr_image(await photo.read())
-            field = "photo"
-        else:
-            text, field = scan.value("qr_text"), "qr_text"
-        card = parse_cccd_qr(text)
-    except QrImageError as exc:
-        scan.error("photo", exc.text)
-        return await _page(request, ward, property_id, scan=scan, status=422)
-    except CccdQrError as exc:
-        scan.error(field, exc.text)
+    scan, card = await read_scan(request)
+    if card is None:
         return await _page(request, ward, property_id, scan=scan, status=422)
     form = RenterForm({**_from_card(card), "from_date": _dmy(stays.today())})
     return await _page(request, ward, property_id, form=form, unreadable=card.unreadable)

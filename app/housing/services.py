@@ -335,6 +335,7 @@ async def archive_room(room_id: int, *, landlord_id: int, connection: ASGIConnec
 class PublicProperty:
     """What a resident who scans a sticker may see: the property and its ward, never a renter."""
 
+    id: int
     ward_id: int
     ward_slug: str
     name: str
@@ -353,6 +354,7 @@ async def public_property(token: str) -> PublicProperty | None:
     if not token or len(token) > 24:
         return None
     columns = (
+        Property.id,
         Property.ward,
         Property.ward.slug,
         Property.name,
@@ -378,6 +380,7 @@ async def public_property(token: str) -> PublicProperty | None:
     if row is None:
         return None
     return PublicProperty(
+        id=row["id"],
         ward_id=row["ward"],
         ward_slug=row["ward.slug"],
         name=row["name"],

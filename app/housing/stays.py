@@ -96,6 +96,33 @@ async def _upsert_renter(person: RenterInput) -> int:
     return row["id"]
 
 
+async def open_stay(
+    *,
+    landlord_id: int,
+    person: RenterInput,
+    room_id: int,
+    from_date: date,
+    expected_to: date | None,
+    reason: str,
+    connection: ASGIConnection,
+) -> int:
+    """Register the person (or find them again) and open their stay. Call inside write_transaction()."""
+    room = await _room_of_landlord(room_id, landlord_id, lock=True)
+    renter_id = await _upsert_renter(person)
+    await _open_stay_elsewhere(renter_id)
+    await _check_capacity(room)
+    stay = Stay.ward_new(renter=renter_id, room=room_id, from_date=from_date, expected_to=expected_to, reason=reason)
+    await stay.save()
+    await record(
+        StayAction.CHECKED_IN,
+        connection=connection,
+        subject_type="stay",
+        subject_id=stay.id,
+        summary=f"{person.full_name} → {room['property.name']} {room['code']}",
+    )
+    return stay.id
+
+
 async def check_in(
     *,
     landlord_id: int,
@@ -113,20 +140,14 @@ async def check_in(
         raise RuleError(_l("The expected end is before the move-in date."), field="expected_to")
 
     async def act() -> str:
-        room = await _room_of_landlord(room_id, landlord_id, lock=True)
-        renter_id = await _upsert_renter(person)
-        await _open_stay_elsewhere(renter_id)
-        await _check_capacity(room)
-        stay = Stay.ward_new(
-            renter=renter_id, room=room_id, from_date=from_date, expected_to=expected_to, reason=reason
-        )
-        await stay.save()
-        await record(
-            StayAction.CHECKED_IN,
+        await open_stay(
+            landlord_id=landlord_id,
+            person=person,
+            room_id=room_id,
+            from_date=from_date,
+            expected_to=expected_to,
+            reason=reason,
             connection=connection,
-            subject_type="stay",
-            subject_id=stay.id,
-            summary=f"{person.full_name} → {room['property.name']} {room['code']}",
         )
         return done_url
 

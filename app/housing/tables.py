@@ -84,3 +84,32 @@ class Stay(WardOwned, Table):
     to_date = Date(null=True, default=None, index=True)
     reason = Varchar(length=120, default="")
     created_at = Timestamptz()
+
+
+class RequestStatus(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class SelfRegistration(WardOwned, Table):
+    """A resident's request, made from the property's QR, to be registered there. Nothing else is created
+    until the landlord accepts; `code` lets the resident follow it without an account."""
+
+    property = ForeignKey(Property, null=False, index=True, on_delete=OnDelete.restrict)
+    room = ForeignKey(Room, null=True, default=None, on_delete=OnDelete.restrict)
+    id_number = Varchar(length=12)
+    old_id_number = Varchar(length=9, default="")
+    full_name = Varchar(length=120)
+    birth_date = Date(null=True, default=None)
+    gender = Varchar(length=6, default="")
+    permanent_address = Varchar(length=255, default="")
+    phone = Varchar(length=15)
+    occupation = Varchar(length=120, default="")
+    move_in = Date()
+    consent_at = Timestamptz()
+    status = Varchar(length=10, choices=RequestStatus, default=RequestStatus.pending, index=True)
+    reason = Text(default="")
+    code = Varchar(length=24, unique=True, index=True)
+    created_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)

@@ -153,7 +153,7 @@ async def test_demo_loads_two_wards_and_every_account(browser, database):
     landlord = await browser()
     await landlord.login("0900000003", "demo12345")
     home = await landlord.get("/w/xuan-phuong/landlord/")
-    assert "Nhà trọ Hoa Sữa" in text_of(home.text)
+    assert "Nhà trọ Hoa Sữa" in text_of(home.text) and "Requests to be registered 3" in text_of(home.text)
     first = re.search(r'href="/w/xuan-phuong/landlord/properties/(\d+)"', home.text).group(1)
     house = await landlord.get(f"/w/xuan-phuong/landlord/properties/{first}")
     assert house.status_code == 200 and "Staying now" in text_of(house.text)

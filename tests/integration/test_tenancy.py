@@ -6,7 +6,7 @@ The matrix is driven by the app's route table: a route added later is covered au
 path parameter must be given a ward-B sample below or the test fails."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from litestar.routes import HTTPRoute
@@ -43,7 +43,7 @@ async def samples_of(world) -> dict[str, int]:
     """One object of ward B for every kind of id a ward URL can carry."""
     from app.db import write_transaction
     from app.housing.services import new_qr_token
-    from app.housing.tables import Property, Renter, Room, Stay
+    from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay
     from tests.helpers import make_user
 
     landlord_id = await make_user(world.b.landlord, "x")
@@ -58,11 +58,23 @@ async def samples_of(world) -> dict[str, int]:
         await renter.save()
         stay = Stay.ward_new(renter=renter.id, room=room.id, from_date=date(2026, 1, 1))
         await stay.save()
+        ask = SelfRegistration.ward_new(
+            property=prop.id,
+            room=room.id,
+            id_number="048190012346",
+            full_name="B ask",
+            phone="0933000111",
+            move_in=date(2026, 1, 1),
+            consent_at=datetime.now(UTC),
+            code="b-ward-request-code",
+        )
+        await ask.save()
     return {
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
         "room_id": room.id,
         "stay_id": stay.id,
+        "request_id": ask.id,
     }
 
 
