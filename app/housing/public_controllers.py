@@ -73,16 +73,7 @@ async def self_register_submit(request: Request, token: FromPath[str]) -> Templa
     form = SelfRegistrationForm(await form_data(request), rooms=rooms)
     if form.is_valid():
         c = form.cleaned
-        person = stays.RenterInput(
-            id_number=c["id_number"],
-            full_name=c["full_name"],
-            old_id_number=c["old_id_number"],
-            birth_date=c["birth_date"],
-            gender=c["gender"],
-            permanent_address=c["permanent_address"],
-            phone=c["phone"],
-            occupation=c["occupation"],
-        )
+        person = stays.RenterInput.of(c)
         try:
             url = await self_registration.submit(
                 prop,

@@ -113,17 +113,7 @@ async def renter_check_in(
     form = RenterForm(await form_data(request), rooms=rooms)
     if form.is_valid():
         c = form.cleaned
-        person = stays.RenterInput(
-            id_number=c["id_number"],
-            full_name=c["full_name"],
-            old_id_number=c["old_id_number"],
-            birth_date=c["birth_date"],
-            gender=c["gender"],
-            permanent_address=c["permanent_address"],
-            phone=c["phone"],
-            occupation=c["occupation"],
-            hometown=c["hometown"],
-        )
+        person = stays.RenterInput.of(c)
         try:
             url = await stays.check_in(
                 landlord_id=request.scope["user"].id,

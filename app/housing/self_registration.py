@@ -126,16 +126,7 @@ async def _pending(request_id: int, landlord_id: int) -> dict:
 async def accept(request_id: int, *, landlord_id: int, connection: ASGIConnection) -> None:
     """Register the person and open the stay, with the request's data, in one transaction."""
     row = await _pending(request_id, landlord_id)
-    person = RenterInput(
-        id_number=row["id_number"],
-        full_name=row["full_name"],
-        old_id_number=row["old_id_number"],
-        birth_date=row["birth_date"],
-        gender=row["gender"],
-        permanent_address=row["permanent_address"],
-        phone=row["phone"],
-        occupation=row["occupation"],
-    )
+    person = RenterInput.of(row)
     async with write_transaction():
         await open_stay(
             landlord_id=landlord_id,

@@ -3,8 +3,10 @@ room's capacity, checking out, moving to another room."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
+from typing import Any
 
 from litestar.connection import ASGIConnection
 
@@ -34,6 +36,11 @@ class RenterInput:
     phone: str = ""
     occupation: str = ""
     hometown: str = ""
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> RenterInput:
+        """From a cleaned form or a stored request: the fields of the same names."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
 
 async def _room_of_landlord(room_id: int, landlord_id: int, *, lock: bool = False) -> dict:
