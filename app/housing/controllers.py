@@ -14,7 +14,7 @@ from app.accounts.tables import Role
 from app.audit.service import Action, record
 from app.db import write_transaction
 from app.errors import RuleError
-from app.housing import self_registration, services, stays
+from app.housing import overview, self_registration, services, stays
 from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
@@ -37,15 +37,31 @@ def _me(request: Request) -> int:
 @get("/landlord/", name="landlord_home", opt=LANDLORD_ANY, include_in_schema=False)
 async def landlord_home(request: Request, ward: NamedDependency[WardContext]) -> Template:
     approved = ward.role is not None and ward.role.status.value == "active"
-    props = await services.landlord_properties(_me(request)) if approved else []
-    requests = await self_registration.pending_for(_me(request)) if approved else []
+    if not approved:
+        return render("housing/landlord_home.html", ward=ward, approved=False)
+    today = stays.today()
     return render(
         "housing/landlord_home.html",
         ward=ward,
-        properties=props,
-        approved=approved,
-        requests=requests,
+        approved=True,
+        properties=await overview.house_summaries(_me(request)),
+        moves=await overview.moves_this_week(_me(request), today),
+        week=overview.week_of(today),
+        requests=await self_registration.pending_for(_me(request)),
         form=ReasonForm(),
+    )
+
+
+@get("/landlord/renters", name="renter_search", opt=LANDLORD, include_in_schema=False)
+async def renter_search(request: Request, ward: NamedDependency[WardContext], q: FromQuery[str] = "") -> Template:
+    """Find one of the landlord's renters again. htmx asks for the results alone as the person types."""
+    people = await overview.search_renters(_me(request), q)
+    results_only = request.headers.get("HX-Target") == "renter-results"
+    return render(
+        "housing/_renter_results.html" if results_only else "housing/renter_search.html",
+        ward=ward,
+        q=q.strip(),
+        people=people,
     )
 
 
@@ -318,6 +334,7 @@ WARD_ROUTES = [
     police_home,
     police_roster,
     landlord_home,
+    renter_search,
     property_new,
     property_create,
     property_detail,

@@ -66,30 +66,6 @@ async def create_property(*, landlord_id: int, values: dict, form_token: str, co
     return await run_once(form_token, create)
 
 
-async def landlord_properties(landlord_id: int) -> list[dict]:
-    """The landlord's properties with rooms and capacity (people come with stays)."""
-    props = await (
-        Property.ward_select(
-            Property.id,
-            Property.name,
-            Property.street_address,
-            Property.residential_group,
-            Property.status,
-            Property.status_reason,
-        )
-        .where(Property.landlord == landlord_id)
-        .order_by(Property.name)
-    )
-    rooms = await Room.ward_select(Room.property, Room.max_occupancy).where(
-        (Room.property.landlord == landlord_id) & (Room.archived == False)  # noqa: E712
-    )
-    for prop in props:
-        own = [r for r in rooms if r["property"] == prop["id"]]
-        prop["rooms"] = len(own)
-        prop["capacity"] = sum(r["max_occupancy"] for r in own)
-    return props
-
-
 async def property_of(property_id: int, *, landlord_id: int | None = None) -> dict:
     """One property of the current ward (and of this landlord, when given); LookupError if not."""
     query = Property.ward_select().where(Property.id == property_id)
