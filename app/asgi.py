@@ -23,8 +23,11 @@ from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
+from app.housing import import_controllers as import_pages
 from app.housing import public_controllers as self_registration_pages
 from app.housing import renter_controllers as renter_pages
+from app.housing import sticker_sheet_controllers as sticker_sheet_pages
+from app.housing.sticker_sheets import stop_jobs as stop_sticker_sheets
 from app.housing.stickers import shutdown_pool
 from app.settings import ROOT, get_settings
 from app.site import controllers as site
@@ -39,7 +42,8 @@ from tenants.resolve import provide_ward, ward_guard
 _PASSWORD_CHANGE_ALLOWED = ("/account/password", "/logout", "/lang", "/static/", "/healthz", "/api/")
 
 
-def must_change_password_first(request: Request) -> Redirect | None:
+async def must_change_password_first(request: Request) -> Redirect | None:
+    # async: Litestar would run a plain function in a worker thread, on every request
     user = request.scope.get("user")
     if (
         user
@@ -61,7 +65,9 @@ def ward_router() -> Router:
             *audit_pages.ROUTES,
             *housing_pages.WARD_ROUTES,
             *renter_pages.ROUTES,
+            *import_pages.ROUTES,
             *self_registration_pages.WARD_ROUTES,
+            *sticker_sheet_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],
@@ -79,6 +85,7 @@ def create_app() -> Litestar:
         await purge_expired()  # housekeeping: expired sessions are already ignored when read
 
     async def on_shutdown() -> None:
+        await stop_sticker_sheets()  # sheets being rendered here are marked failed while the database is open
         await close_db(owner)
         shutdown_pool()  # the sticker sheets' worker processes, if a large sheet started them
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.stickers"]
+BENCHES = ["bench.stickers", "bench.public_page"]
 
 
 def main() -> int:

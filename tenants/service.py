@@ -8,6 +8,7 @@ from app.audit.service import Action, record
 from app.db import write_transaction
 from app.errors import RuleError
 from app.i18n import _l
+from app.web import page_cache
 from tenants.communes import find_commune
 from tenants.office_hours import OfficeHoursError, parse_office_hours
 from tenants.tables import Ward
@@ -114,6 +115,7 @@ async def update_ward(
             subject_id=ward_id,
             summary=slug,
         )
+    page_cache.forget()  # after the commit, so no request keeps the old page
 
 
 async def list_wards(*, active_only: bool = True) -> list[dict]:

@@ -4,21 +4,21 @@ the public page a resident reaches by scanning it."""
 from __future__ import annotations
 
 import anyio
-from litestar import Request, Response, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from app.accounts.tables import Role
-from app.audit.service import Action, record
-from app.db import write_transaction
 from app.errors import RuleError
 from app.housing import overview, self_registration, services, stays
 from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
 from app.housing.tables import PropertyKind, PropertyStatus
+from app.i18n import current_locale
+from app.web import page_cache
 from app.web.http import form_data, see_other
 from app.web.templating import render
 from tenants.office_hours import describe_office_hours
@@ -282,19 +282,21 @@ async def property_suspend(
 
 
 @get("/q/{token:str}", name="public_property", include_in_schema=False)
-async def public_property(token: FromPath[str]) -> Template:
+async def public_property(request: Request, token: FromPath[str]) -> Template | Response:
     """What a resident sees after scanning a sticker: no renter's name or data, and no count of renters."""
-    prop = await services.public_property(token)
-    if prop is None:
-        raise NotFoundException()
-    ward = await find_ward_by_id(prop.ward_id)
-    return render(
-        "housing/public_property.html",
-        prop=prop,
-        ward=ward,
-        token=token,
-        hours=describe_office_hours(ward["office_hours"]),
-    )
+    key = (token, current_locale())
+    keep = page_cache.cacheable(request)
+    body = page_cache.cached(request, key) if keep else None
+    if body is None:
+        prop = await services.public_property(token)
+        if prop is None:
+            raise NotFoundException()
+        ward = await find_ward_by_id(prop.ward_id)
+        context = {"prop": prop, "ward": ward, "token": token, "hours": describe_office_hours(ward["office_hours"])}
+        if not keep:
+            return render("housing/public_property.html", **context)
+        body = page_cache.render_and_keep(request, key, "housing/public_property.html", context)
+    return Response(body, media_type=MediaType.HTML)
 
 
 @get("/police/", name="police_home", opt=POLICE, include_in_schema=False)
@@ -315,16 +317,7 @@ async def police_roster(request: Request, ward: NamedDependency[WardContext], pr
         prop = await services.property_of(property_id)
     except LookupError:
         raise NotFoundException() from None
-    people = await services.roster(property_id)
-    async with write_transaction():
-        for person in people:
-            await record(
-                Action.RENTER_VIEWED,
-                connection=request,
-                subject_type="renter",
-                subject_id=person["renter.id"],
-                summary=f"{prop['name']}: {person['renter.full_name']}",
-            )
+    people = await services.roster_shown(prop, connection=request)
     return render(
         "housing/police_roster.html", ward=ward, prop=prop, people=people, rooms=await services.rooms_of(property_id)
     )

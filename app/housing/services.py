@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 
 from litestar.connection import ASGIConnection
 
-from app.audit.service import record
+from app.audit.service import Action, record
 from app.db import write_transaction
 from app.errors import RuleError
 from app.housing.tables import Property, PropertyStatus, Room, Stay
 from app.i18n import _l
 from app.once import run_once
+from app.web import page_cache
 from tenants.scope import across_wards
 
 ROOM_RANGE = re.compile(r"^\s*([A-Za-z]*)(\d{1,4})\s*[-–]\s*\1?(\d{1,4})\s*$")
@@ -91,6 +92,7 @@ async def update_property(property_id: int, *, landlord_id: int, values: dict, c
             subject_id=property_id,
             summary=values["name"],
         )
+    page_cache.forget()  # after the commit, so no request keeps the old page
 
 
 async def ward_properties(*, status: str = "", group: str = "") -> list[dict]:
@@ -142,6 +144,22 @@ async def roster(property_id: int) -> list[dict]:
     )
 
 
+async def roster_shown(prop: dict, *, connection: ASGIConnection) -> list[dict]:
+    """The roster as shown to someone other than the landlord (the police): every person in it is written
+    to the audit log, who saw them and when, before it is shown."""
+    people = await roster(prop["id"])
+    async with write_transaction():
+        for person in people:
+            await record(
+                Action.RENTER_VIEWED,
+                connection=connection,
+                subject_type="renter",
+                subject_id=person["renter.id"],
+                summary=f"{prop['name']}: {person['renter.full_name']}",
+            )
+    return people
+
+
 async def residential_groups() -> list[str]:
     rows = await Property.ward_select(Property.residential_group).distinct().order_by(Property.residential_group)
     return [r["residential_group"] for r in rows if r["residential_group"]]
@@ -180,6 +198,7 @@ async def decide_property(property_id: int, *, status: PropertyStatus, reason: s
             subject_id=property_id,
             summary=prop["name"] + (f": {reason}" if reason else ""),
         )
+    page_cache.forget()  # after the commit, so no request keeps the old page
 
 
 async def rotate_token(property_id: int, *, landlord_id: int | None, connection: ASGIConnection) -> str:
@@ -197,6 +216,7 @@ async def rotate_token(property_id: int, *, landlord_id: int | None, connection:
             subject_id=property_id,
             summary=prop["name"],
         )
+    page_cache.forget()  # after the commit, so no request keeps the old page
     return token
 
 
