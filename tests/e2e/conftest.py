@@ -114,28 +114,34 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
+def phone_context(browser: Any, live_server: LiveServer, lang: str | None, **options: Any) -> Any:
+    """A browser context of a Vietnamese phone (see `new_page`), in the browser thread."""
+    context = browser.new_context(
+        viewport=VIEWPORT, base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    if lang:
+        context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
+    return context
+
+
 @pytest.fixture
 def new_page(browser_thread: BrowserThread, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
     """`new_page(lang=None)`: a page in a new browser context (one person, own cookies) of a Vietnamese
     phone: 360×800, the browser's language Vietnamese (Accept-Language: vi-VN). `lang="en"` or `"vi"` sets
-    the app's language cookie, as the footer's switcher does. `page.goto("/path")` is relative to the
-    live server."""
+    the app's language cookie, as the footer's switcher does; other keywords go to Playwright's
+    `new_context` (e.g. `java_script_enabled=False`). `page.goto("/path")` is relative to the live server."""
     contexts: list[Any] = []
 
-    def make(lang: str | None = None) -> Any:
-        context = browser_thread.browser.new_context(
-            viewport=VIEWPORT, base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        if lang:
-            context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
+    def make(lang: str | None = None, **options: Any) -> Any:
+        context = phone_context(browser_thread.browser, live_server, lang, **options)
         contexts.append(context)
         return context.new_page()
 
-    def made_in_browser_thread(lang: str | None = None) -> Any:
+    def made_in_browser_thread(lang: str | None = None, **options: Any) -> Any:
         in_thread = threading.current_thread().name.startswith(THREAD_NAME)
-        return make(lang) if in_thread else browser_thread.call(make, lang)
+        return make(lang, **options) if in_thread else browser_thread.call(make, lang, **options)
 
     yield made_in_browser_thread
 
@@ -150,6 +156,34 @@ def new_page(browser_thread: BrowserThread, live_server: LiveServer) -> Iterator
 def page(new_page) -> Any:
     """A page of a Vietnamese phone, no one signed in, no language chosen yet."""
     return new_page()
+
+
+@pytest.fixture
+def camera_page(browser_thread: BrowserThread, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
+    """`camera_page(video, lang=None)`: like `new_page`, in a Chromium of its own whose camera films `video`
+    (a .y4m file, played in a loop) and which allows the camera without asking. Call it from the test."""
+    browsers: list[Any] = []
+
+    def make(video: os.PathLike | str, lang: str | None = None) -> Any:
+        assert threading.current_thread().name.startswith(THREAD_NAME), "call camera_page from the test itself"
+        camera_args = [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={os.fspath(video)}",
+        ]
+        browser = browser_thread.playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *camera_args]
+        )
+        browsers.append(browser)
+        return phone_context(browser, live_server, lang).new_page()
+
+    yield make
+
+    def close_all() -> None:
+        for browser in browsers:
+            browser.close()
+
+    browser_thread.call(close_all)
 
 
 @pytest.fixture
