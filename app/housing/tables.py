@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Real, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, Date, ForeignKey, Integer, OnDelete, Real, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from app.accounts.tables import User
@@ -113,3 +113,26 @@ class SelfRegistration(WardOwned, Table):
     code = Varchar(length=24, unique=True, index=True)
     created_at = Timestamptz()
     decided_at = Timestamptz(null=True, default=None)
+
+
+class SheetStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class StickerSheet(WardOwned, Table):
+    """A sheet of QR stickers an officer asked for, for the properties matching a filter: its progress while a
+    worker renders it, then the PDF. Kept in the database so that any worker can show the progress and serve
+    the file; kept for a day (see app/housing/sticker_sheets.py)."""
+
+    property_status = Varchar(length=12, default="")  # the filter it was made for; "" means any
+    residential_group = Varchar(length=60, default="")
+    status = Varchar(length=8, choices=SheetStatus, default=SheetStatus.queued)
+    total = Integer(default=0)  # stickers
+    done = Integer(default=0)  # stickers laid out so far
+    pdf = Bytea(null=True, default=None)
+    created_by = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()  # the rendering worker's last sign of life

@@ -43,7 +43,7 @@ async def samples_of(world) -> dict[str, int]:
     """One object of ward B for every kind of id a ward URL can carry."""
     from app.db import write_transaction
     from app.housing.services import new_qr_token
-    from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay
+    from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay, StickerSheet
     from tests.helpers import make_user
 
     landlord_id = await make_user(world.b.landlord, "x")
@@ -69,12 +69,15 @@ async def samples_of(world) -> dict[str, int]:
             code="b-ward-request-code",
         )
         await ask.save()
+        sheet = StickerSheet.ward_new(total=1)
+        await sheet.save()
     return {
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
         "room_id": room.id,
         "stay_id": stay.id,
         "request_id": ask.id,
+        "sheet_id": sheet.id,
     }
 
 
