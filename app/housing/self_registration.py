@@ -123,12 +123,13 @@ async def _pending(request_id: int, landlord_id: int) -> dict:
     return row
 
 
-async def accept(request_id: int, *, landlord_id: int, connection: ASGIConnection) -> None:
-    """Register the person and open the stay, with the request's data, in one transaction."""
+async def accept(request_id: int, *, landlord_id: int, connection: ASGIConnection) -> int:
+    """Register the person and open the stay, with the request's data, in one transaction; returns the
+    stay's id."""
     row = await _pending(request_id, landlord_id)
     person = RenterInput.of(row)
     async with write_transaction():
-        await open_stay(
+        stay_id = await open_stay(
             landlord_id=landlord_id,
             person=person,
             room_id=row["room"],
@@ -147,6 +148,7 @@ async def accept(request_id: int, *, landlord_id: int, connection: ASGIConnectio
             subject_id=request_id,
             summary=row["full_name"],
         )
+    return stay_id
 
 
 async def reject(request_id: int, *, landlord_id: int, reason: str, connection: ASGIConnection) -> None:

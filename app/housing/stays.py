@@ -3,7 +3,7 @@ room's capacity, checking out, moving to another room."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
@@ -140,14 +140,15 @@ async def check_in(
     reason: str,
     form_token: str,
     connection: ASGIConnection,
-    done_url: str,
+    done_url: str | Callable[[int], str],
 ) -> str:
-    """Register the person (or find them again) and open their stay in the room; once per form token."""
+    """Register the person (or find them again) and open their stay in the room; once per form token.
+    Returns `done_url`, or what it makes of the new stay's id when it is a function (an API's resource)."""
     if expected_to is not None and expected_to < from_date:
         raise RuleError(_l("The expected end is before the move-in date."), field="expected_to")
 
     async def act() -> str:
-        await open_stay(
+        stay_id = await open_stay(
             landlord_id=landlord_id,
             person=person,
             room_id=room_id,
@@ -156,7 +157,7 @@ async def check_in(
             reason=reason,
             connection=connection,
         )
-        return done_url
+        return done_url(stay_id) if callable(done_url) else done_url
 
     try:
         return await run_once(form_token, act)
@@ -208,6 +209,7 @@ async def check_out(stay_id: int, *, landlord_id: int, on: date, connection: ASG
             subject_id=stay_id,
             summary=f"{stay['renter.full_name']} ← {stay['room.code']}",
         )
+    return stay["room.property"]
 
 
 async def move(stay_id: int, *, landlord_id: int, room_id: int, on: date, connection: ASGIConnection) -> int:
