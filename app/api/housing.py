@@ -493,9 +493,7 @@ async def request_accept(
 async def request_reject(
     request: Request, ward: NamedDependency[WardContext], request_id: FromPath[int], data: JSONBody[DecisionIn]
 ) -> RequestDecisionOut:
-    form = ReasonForm(_form_input(data))
-    form.is_valid()  # as on the page: only the reason's presence is a rule, the service's
-    reason = form.cleaned["reason"]
+    reason = _cleaned(ReasonForm(_form_input(data)))["reason"]  # its presence is the service's rule
     await _found(self_registration.reject(request_id, landlord_id=_me(request), reason=reason, connection=request))
     return RequestDecisionOut(id=request_id, status="rejected", reason=reason)
 
@@ -514,11 +512,8 @@ async def officer_properties(
 
 
 async def _decide(request: Request, property_id: int, status: PropertyStatus, data: DecisionIn | None) -> PropertyOut:
-    form = ReasonForm(_form_input(data or DecisionIn()))
-    form.is_valid()  # as on the page: whether a reason is needed is the service's rule
-    await _found(
-        services.decide_property(property_id, status=status, reason=form.cleaned["reason"], connection=request)
-    )
+    reason = _cleaned(ReasonForm(_form_input(data or DecisionIn())))["reason"]  # needed or not: the service says
+    await _found(services.decide_property(property_id, status=status, reason=reason, connection=request))
     return _property_out(await services.property_of(property_id))
 
 

@@ -13,7 +13,7 @@ from litestar.response import Template
 from app.accounts.tables import Role
 from app.errors import RuleError
 from app.housing import overview, self_registration, services, stays
-from app.housing.forms import PropertyForm, ReasonForm, RoomsForm
+from app.housing.forms import PropertyForm, ReasonForm, RoomForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
 from app.housing.tables import PropertyKind, PropertyStatus
@@ -188,6 +188,44 @@ async def rooms_add(
     return await _property_page(request, ward, property_id, status=422, rooms_form=form)
 
 
+async def _room_page(
+    request: Request, ward: WardContext, room_id: int, form: RoomForm | None = None, status: int = 200
+):
+    try:
+        room = await services.room_of(room_id, landlord_id=_me(request))
+        prop = await services.property_of(room["property"], landlord_id=_me(request))
+    except LookupError:
+        raise NotFoundException() from None
+    if form is None:
+        form = RoomForm({k: "" if room[k] is None else str(room[k]) for k in services.ROOM_FIELDS})
+    return render("housing/room_form.html", status=status, ward=ward, room=room, prop=prop, form=form)
+
+
+@get("/landlord/rooms/{room_id:int}/edit", name="room_edit", opt=LANDLORD, include_in_schema=False)
+async def room_edit(request: Request, ward: NamedDependency[WardContext], room_id: FromPath[int]) -> Template:
+    return await _room_page(request, ward, room_id)
+
+
+@post("/landlord/rooms/{room_id:int}/edit", name="room_update", opt=LANDLORD, include_in_schema=False)
+async def room_update(
+    request: Request, ward: NamedDependency[WardContext], room_id: FromPath[int]
+) -> Template | Response:
+    form = RoomForm(await form_data(request))
+    if form.is_valid():
+        values = {k: form.cleaned[k] for k in services.ROOM_FIELDS}
+        try:
+            property_id = await services.update_room(
+                room_id, landlord_id=_me(request), values=values, connection=request
+            )
+        except LookupError:
+            raise NotFoundException() from None
+        except RuleError as exc:
+            form.error(exc.field or "__all__", exc.text)
+            return await _room_page(request, ward, room_id, form, status=exc.status_code)
+        return see_other(f"{ward.base}/landlord/properties/{property_id}#rooms")
+    return await _room_page(request, ward, room_id, form, status=422)
+
+
 @post("/landlord/rooms/{room_id:int}/archive", name="room_archive", opt=LANDLORD, include_in_schema=False)
 async def room_archive(request: Request, ward: NamedDependency[WardContext], room_id: FromPath[int]) -> Response:
     try:
@@ -251,10 +289,9 @@ async def officer_properties(
 
 
 async def _decide(request: Request, ward: WardContext, property_id: int, status: PropertyStatus) -> Response:
-    form = ReasonForm(await form_data(request))
-    form.is_valid()
+    reason = ReasonForm(await form_data(request)).reason()
     try:
-        await services.decide_property(property_id, status=status, reason=form.cleaned["reason"], connection=request)
+        await services.decide_property(property_id, status=status, reason=reason, connection=request)
     except LookupError:
         raise NotFoundException() from None
     return see_other(f"{ward.base}/officer/properties?status=pending")
@@ -333,6 +370,8 @@ WARD_ROUTES = [
     property_detail,
     property_update,
     rooms_add,
+    room_edit,
+    room_update,
     room_archive,
     property_rotate,
     property_sticker,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from app.errors import RuleError
 from app.housing.tables import PropertyKind
 from app.i18n import _l
 from app.vn.cccd import IdNumberError, validate_id_number
@@ -24,6 +25,9 @@ class RoomsForm(Form):
 
     def validate(self) -> None:
         self.text("codes", max_length=2000)
+        self.room_details()
+
+    def room_details(self) -> None:
         self.integer("floor", required=False, minimum=-5, maximum=200)
         raw_area = self.value("area_m2").replace(",", ".")
         area = None
@@ -40,9 +44,25 @@ class RoomsForm(Form):
         self.integer("monthly_rent", required=False, minimum=0, maximum=1_000_000_000)
 
 
+class RoomForm(RoomsForm):
+    """One room's details, as edited."""
+
+    def validate(self) -> None:
+        self.text("code", max_length=20)
+        self.room_details()
+
+
 class ReasonForm(Form):
+    """The reason given with a decision. Whether one is needed is the service's rule; its length is this."""
+
     def validate(self) -> None:
         self.multiline("reason", max_length=500)
+
+    def reason(self) -> str:
+        """The cleaned reason, or a RuleError beside the field."""
+        if not self.is_valid():
+            raise RuleError(self.errors["reason"], field="reason")
+        return self.cleaned["reason"]
 
 
 def _date(form: Form, name: str, *, required: bool) -> date | None:

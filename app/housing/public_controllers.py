@@ -104,11 +104,8 @@ async def _decide(request: Request, ward: WardContext, request_id: int, accept: 
         if accept:
             await self_registration.accept(request_id, landlord_id=landlord_id, connection=request)
         else:
-            form = ReasonForm(await form_data(request))
-            form.is_valid()
-            await self_registration.reject(
-                request_id, landlord_id=landlord_id, reason=form.cleaned["reason"], connection=request
-            )
+            reason = ReasonForm(await form_data(request)).reason()
+            await self_registration.reject(request_id, landlord_id=landlord_id, reason=reason, connection=request)
     except LookupError:
         raise NotFoundException() from None
     return see_other(f"{ward.base}/landlord/#requests")

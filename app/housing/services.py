@@ -40,6 +40,7 @@ class PropertyAction:
     SUSPENDED = "property_suspended"
     TOKEN_ROTATED = "property_qr_rotated"
     ROOMS_ADDED = "rooms_added"
+    ROOM_UPDATED = "room_updated"
     ROOM_ARCHIVED = "room_archived"
 
 
@@ -304,18 +305,59 @@ async def add_rooms(
     return len(codes)
 
 
-async def archive_room(room_id: int, *, landlord_id: int, connection: ASGIConnection) -> int:
-    """Archive a room nobody stays in; returns its property id."""
+ROOM_FIELDS = ("code", "floor", "area_m2", "max_occupancy", "monthly_rent")
+
+
+async def room_of(room_id: int, *, landlord_id: int) -> dict:
+    """One room (not archived) of this landlord; LookupError if not."""
     room = (
-        await Room.ward_select(Room.id, Room.code, Room.property)
-        .where(
-            (Room.id == room_id) & (Room.property.landlord == landlord_id) & (Room.archived == False)  # noqa: E712
-        )
+        await Room.ward_select()
+        .where((Room.id == room_id) & (Room.property.landlord == landlord_id) & (Room.archived == False))  # noqa: E712
         .first()
     )
     if room is None:
         raise LookupError(room_id)
+    return room
+
+
+async def update_room(room_id: int, *, landlord_id: int, values: dict, connection: ASGIConnection) -> int:
+    """Change a room's code, floor, size, capacity or rent; returns its property id. The capacity may not go
+    below the people staying in it, and the code stays unique in the property."""
+    room = await room_of(room_id, landlord_id=landlord_id)
     async with write_transaction():
+        staying = await Stay.ward_count().where((Stay.room == room_id) & Stay.to_date.is_null())
+        if values["max_occupancy"] < staying:
+            raise RuleError(
+                _l("%(n)s people stay in this room now: the maximum cannot be lower.", n=staying),
+                field="max_occupancy",
+                status_code=409,
+            )
+        if await Room.ward_exists().where(
+            (Room.property == room["property"]) & (Room.code == values["code"]) & (Room.id != room_id)
+        ):
+            raise RuleError(
+                _l("Room %(room)s already exists in this house.", room=values["code"]), field="code", status_code=409
+            )
+        await Room.ward_update({getattr(Room, k): v for k, v in values.items()}).where(Room.id == room_id)
+        await record(
+            PropertyAction.ROOM_UPDATED,
+            connection=connection,
+            subject_type="room",
+            subject_id=room_id,
+            summary=values["code"],
+        )
+    return room["property"]
+
+
+async def archive_room(room_id: int, *, landlord_id: int, connection: ASGIConnection) -> int:
+    """Archive a room nobody stays in; returns its property id."""
+    room = await room_of(room_id, landlord_id=landlord_id)
+    async with write_transaction():
+        if await Stay.ward_exists().where((Stay.room == room_id) & Stay.to_date.is_null()):
+            raise RuleError(
+                _l("Room %(room)s has people staying in it. Check them out or move them first.", room=room["code"]),
+                status_code=409,
+            )
         await Room.ward_update({Room.archived: True}).where(Room.id == room_id)
         await record(
             PropertyAction.ROOM_ARCHIVED,

@@ -6,6 +6,7 @@ whether it came from htmx (the swap shows it in place) or from a plain browser p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from app.vn.cccd import IdNumberError, validate_id_number
 from app.vn.phone import PhoneError, normalize_phone
 
 REQUIRED = _l("This field is required.")
+_THOUSANDS = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 
 
 class Form:
@@ -114,13 +116,16 @@ class Form:
         return value
 
     def integer(self, name: str, *, required: bool = True, minimum: int | None = None, maximum: int | None = None):
-        raw = self.value(name).replace(".", "").replace(",", "").replace(" ", "")
+        raw = self.value(name).replace(" ", "")
+        if _THOUSANDS.fullmatch(raw):  # "2.500.000" or "2,500,000"; but "2.5" is not twenty-five
+            raw = raw.replace(".", "").replace(",", "")
         if not raw:
             if required:
                 self.error(name, REQUIRED)
             self.cleaned[name] = None
             return None
-        if not raw.isdigit():
+        digits = raw[1:] if raw.startswith("-") and minimum is not None and minimum < 0 else raw
+        if not digits.isdigit():
             self.error(name, _l("Enter a whole number."))
             self.cleaned[name] = None
             return None
