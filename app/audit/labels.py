@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.audit.service import Action
+from app.housing.labels import ACTION_LABELS as HOUSING_ACTION_LABELS
 from app.i18n import _l
 
 ACTION_LABELS = {
@@ -24,6 +25,7 @@ ACTION_LABELS = {
     Action.TOKEN_REVOKED: _l("API token revoked"),
     Action.WARD_SWITCHED: _l("Switched ward"),
     Action.RENTER_VIEWED: _l("Renter's details viewed"),
+    **HOUSING_ACTION_LABELS,
 }
 
 
