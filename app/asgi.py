@@ -34,6 +34,7 @@ from app.site import controllers as site
 from app.web.csrf import TokenAwareCSRFMiddleware, csrf_config
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.locale import LocaleMiddleware
+from app.web.page_cache import KeptPageMiddleware
 from app.web.templating import template_config
 from tenants import admin as ward_admin
 from tenants.resolve import provide_ward, ward_guard
@@ -105,6 +106,7 @@ def create_app() -> Litestar:
             ),
         ],
         middleware=[
+            KeptPageMiddleware,  # first: a kept public page needs nothing of what follows
             LocaleMiddleware,
             AuthMiddleware,
             DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config(settings)),

@@ -100,25 +100,29 @@ def negotiate(cookie: str | None, accept_language: str | None) -> str:
     """The visitor's choice (cookie) first, then the browser's Accept-Language, then Vietnamese."""
     if cookie in LOCALES:
         return cookie  # type: ignore[return-value]
-    if accept_language:
-        ranked = []
-        for i, part in enumerate(accept_language.split(",")):
-            tag, *params = (p.strip() for p in part.split(";"))
-            weight = 1.0
-            for param in params:
-                key, _sep, value = param.partition("=")
-                if key.strip().lower() == "q":
-                    try:
-                        weight = float(value.strip())
-                    except ValueError:
-                        weight = 0.0
-            if tag and weight > 0:
-                ranked.append((-weight, i, tag.strip()))
-        preferred = [tag for _w, _i, tag in sorted(ranked)]
-        found = Locale.negotiate(preferred, list(LOCALES), sep="-") if preferred else None
-        if found:
-            return str(found.language)
-    return get_settings().file.app.default_locale
+    return (accept_language and _from_accept_language(accept_language)) or get_settings().file.app.default_locale
+
+
+@lru_cache(maxsize=512)
+def _from_accept_language(header: str) -> str | None:
+    """Our locale the header ranks first, if any. Cached: browsers send a handful of distinct headers, and
+    Babel's negotiation looks for locale files on disk each time."""
+    ranked = []
+    for i, part in enumerate(header.split(",")):
+        tag, *params = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for param in params:
+            key, _sep, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value.strip())
+                except ValueError:
+                    weight = 0.0
+        if tag and weight > 0:
+            ranked.append((-weight, i, tag.strip()))
+    preferred = [tag for _w, _i, tag in sorted(ranked)]
+    found = Locale.negotiate(preferred, list(LOCALES), sep="-") if preferred else None
+    return str(found.language) if found else None
 
 
 def _babel_locale() -> str:

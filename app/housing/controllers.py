@@ -17,7 +17,6 @@ from app.housing.forms import PropertyForm, ReasonForm, RoomForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
 from app.housing.tables import PropertyKind, PropertyStatus
-from app.i18n import current_locale
 from app.web import page_cache
 from app.web.http import form_data, see_other
 from app.web.templating import render
@@ -320,20 +319,16 @@ async def property_suspend(
 
 @get("/q/{token:str}", name="public_property", include_in_schema=False)
 async def public_property(request: Request, token: FromPath[str]) -> Template | Response:
-    """What a resident sees after scanning a sticker: no renter's name or data, and no count of renters."""
-    key = (token, current_locale())
-    keep = page_cache.cacheable(request)
-    body = page_cache.cached(request, key) if keep else None
-    if body is None:
-        prop = await services.public_property(token)
-        if prop is None:
-            raise NotFoundException()
-        ward = await find_ward_by_id(prop.ward_id)
-        context = {"prop": prop, "ward": ward, "token": token, "hours": describe_office_hours(ward["office_hours"])}
-        if not keep:
-            return render("housing/public_property.html", **context)
-        body = page_cache.render_and_keep(request, key, "housing/public_property.html", context)
-    return Response(body, media_type=MediaType.HTML)
+    """What a resident sees after scanning a sticker: no renter's name or data, and no count of renters.
+    Kept in memory for visitors who are not signed in (see app/web/page_cache.py)."""
+    prop = await services.public_property(token)
+    if prop is None:
+        raise NotFoundException()
+    ward = await find_ward_by_id(prop.ward_id)
+    context = {"prop": prop, "ward": ward, "token": token, "hours": describe_office_hours(ward["office_hours"])}
+    if not page_cache.cacheable(request):
+        return render("housing/public_property.html", **context)
+    return Response(page_cache.keep(request, "housing/public_property.html", context), media_type=MediaType.HTML)
 
 
 @get("/police/", name="police_home", opt=POLICE, include_in_schema=False)

@@ -26,6 +26,8 @@ async def test_each_visitor_gets_their_own_csrf_token_and_can_switch_language(br
     assert _form_token(one.text) == first.client.cookies["csrftoken"]
     assert _form_token(two.text) == second.client.cookies["csrftoken"] != first.client.cookies["csrftoken"]
     assert f'"x-csrftoken": "{second.client.cookies["csrftoken"]}"' in two.text
+    again = await first.get(f"/q/{token}")  # a returning visitor keeps their token: no new cookie
+    assert _form_token(again.text) == first.client.cookies["csrftoken"] and "set-cookie" not in again.headers
     switched = await second.client.post(
         "/lang", data={"_csrf_token": _form_token(two.text), "locale": "en", "next": f"/q/{token}"}
     )
