@@ -127,8 +127,12 @@ def _type_message(problem: str) -> LazyText:
 
 def _undecodable(_request: Request, exc: ValidationException) -> Response:
     problems = exc.extra if isinstance(exc.extra, list) else []
+    # Only what the caller sent in the body: when a body fails, Litestar checks every other parameter of the
+    # handler one by one too, and may list the router's path parameter as missing.
     errors = {
-        p["key"]: _type_message(str(p.get("message", ""))) for p in problems if isinstance(p, dict) and p.get("key")
+        p["key"]: _type_message(str(p.get("message", "")))
+        for p in problems
+        if isinstance(p, dict) and p.get("key") and p.get("source") == "body"
     }
     if not errors:  # not JSON at all, or nothing to point at
         return Response(ErrorOut(status_code=exc.status_code, detail=str(exc.detail)), status_code=exc.status_code)
