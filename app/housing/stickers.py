@@ -3,9 +3,7 @@
 Pure functions over plain data (no database): the caller gathers `StickerData` and stores or sends the bytes.
 Rendering is CPU-bound; call these from a worker thread (`anyio.to_thread.run_sync`), never on the event loop.
 
-- WeasyPrint is imported inside the functions, because it loads Pango when imported, and one
-  `FontConfiguration` serves every rendering in the process. Text is set in DejaVu Sans (Debian's
-  fonts-dejavu-core), a single full font per weight, so Vietnamese diacritics come out right.
+- WeasyPrint through `app.pdf` (one font configuration per process, DejaVu Sans for the diacritics).
 - The A6 sticker carries its QR as inline SVG (vector).
 - A sheet is laid out by WeasyPrint with an empty square where each QR goes, and the QR is drawn into that
   square as PDF rectangles (still vector) from a `write_pdf` finisher. WeasyPrint parses SVG path data in
@@ -26,17 +24,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import lru_cache
 from multiprocessing import get_context
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from app.housing.qr_svg import qr_runs, qr_svg
-from app.settings import ROOT
-
-if TYPE_CHECKING:
-    from jinja2 import Environment
+from app.pdf import environment, render_document
 
 INSTRUCTION_VI = "Quét mã để xem thông tin nhà trọ và dịch vụ của phường"
 INSTRUCTION_EN = "Scan to see this rental house and the ward's services"
@@ -112,30 +106,10 @@ def sheet_page_count(count: int) -> int:
     return -(-count // SHEET.per_page)
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    from app.web.templating import make_environment
-
-    return make_environment()
-
-
-@lru_cache(maxsize=1)
-def _font_config() -> Any:
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-def _render_document(html: str) -> Any:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(ROOT)).render(font_config=_font_config())
-
-
 def render_sticker_pdf(sticker: StickerData) -> bytes:
     """An A6 portrait PDF (105 × 148 mm, one page) for one rental house, its QR as inline SVG."""
     html = (
-        _environment()
+        environment()
         .get_template("housing/sticker_a6.html")
         .render(
             sticker=sticker,
@@ -144,7 +118,7 @@ def render_sticker_pdf(sticker: StickerData) -> bytes:
             instruction_en=INSTRUCTION_EN,
         )
     )
-    return _render_document(html).write_pdf()
+    return render_document(html).write_pdf()
 
 
 def render_sticker_sheet(
@@ -187,7 +161,7 @@ def render_sticker_sheet(
 def _sheet_html(stickers: list[StickerData]) -> str:
     pages = [stickers[i : i + SHEET.per_page] for i in range(0, len(stickers), SHEET.per_page)]
     return (
-        _environment()
+        environment()
         .get_template("housing/sticker_sheet.html")
         .render(
             pages=pages,
@@ -213,7 +187,7 @@ def _qr_operators(url: str, index: int) -> bytes:
 
 
 def _render_chunk(stickers: list[StickerData]) -> _Chunk:
-    document = _render_document(_sheet_html(stickers))
+    document = render_document(_sheet_html(stickers))
     pages = [stickers[i : i + SHEET.per_page] for i in range(0, len(stickers), SHEET.per_page)]
     if len(document.pages) != len(pages):
         raise RuntimeError(f"sticker sheet laid out on {len(document.pages)} pages instead of {len(pages)}")
