@@ -15,7 +15,11 @@ async def test_a_room_is_edited_and_its_rules_hold(browser, world):
     assert saved.status_code == 303
     row = await seen(Room.select().where(Room.id == rooms["101"]).first())
     assert (row["code"], row["floor"], row["area_m2"], row["max_occupancy"], row["monthly_rent"]) == (
-        "101A", -1, 18.5, 3, 2_500_000
+        "101A",
+        -1,
+        18.5,
+        3,
+        2_500_000,
     )
     clash = await b.post(url, {"code": "102", "max_occupancy": "3"})
     assert clash.status_code == 409 and "Room 102 already exists in this house." in text_of(clash.text)
