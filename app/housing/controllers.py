@@ -271,6 +271,34 @@ async def property_sticker(
     return await _sticker(ward, prop)
 
 
+@post(
+    "/officer/properties/{property_id:int}/rotate", name="officer_property_rotate", opt=OFFICER, include_in_schema=False
+)
+async def officer_property_rotate(
+    request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]
+) -> Response:
+    """A sticker reported lost, torn or copied: the ward replaces it, as the landlord can."""
+    try:
+        await services.rotate_token(property_id, landlord_id=None, connection=request)
+    except LookupError:
+        raise NotFoundException() from None
+    return see_other(f"{ward.base}/officer/properties#property-{property_id}")
+
+
+@get(
+    "/officer/properties/{property_id:int}/sticker.pdf",
+    name="officer_property_sticker",
+    opt=OFFICER,
+    include_in_schema=False,
+)
+async def officer_property_sticker(ward: NamedDependency[WardContext], property_id: FromPath[int]) -> Response:
+    try:
+        prop = await services.property_of(property_id)
+    except LookupError:
+        raise NotFoundException() from None
+    return await _sticker(ward, prop)
+
+
 @get("/officer/properties", name="officer_properties", opt=OFFICER, include_in_schema=False)
 async def officer_properties(
     ward: NamedDependency[WardContext], status: FromQuery[str] = "", group: FromQuery[str] = ""
@@ -372,6 +400,8 @@ WARD_ROUTES = [
     property_sticker,
     officer_properties,
     property_verify,
+    officer_property_rotate,
+    officer_property_sticker,
     property_send_back,
     property_suspend,
 ]

@@ -174,3 +174,21 @@ async def test_the_sticker_downloads_as_a_pdf(browser, world):
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+async def test_the_officer_replaces_a_sticker_and_prints_it(browser, world):
+    _b, pid = await _landlord_with_house(browser, world)
+    old = (await seen(Property.select(Property.qr_token).where(Property.id == pid).first()))["qr_token"]
+    officer = await browser()
+    await officer.login(world.a.officer)
+    page = await officer.get("/w/ward-a/officer/properties")
+    assert f"/officer/properties/{pid}/sticker.pdf" in page.text
+    pdf = await officer.get(f"/w/ward-a/officer/properties/{pid}/sticker.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (await officer.post(f"/w/ward-a/officer/properties/{pid}/rotate")).status_code == 303
+    new = (await seen(Property.select(Property.qr_token).where(Property.id == pid).first()))["qr_token"]
+    assert new != old
+    assert "This sticker was replaced" in text_of((await (await browser()).get(f"/q/{old}")).text)
+    police = await browser()
+    await police.login(world.a.police)
+    assert (await police.post(f"/w/ward-a/officer/properties/{pid}/rotate")).status_code == 404
