@@ -29,6 +29,7 @@ from app.housing import renter_controllers as renter_pages
 from app.housing import sticker_sheet_controllers as sticker_sheet_pages
 from app.housing.sticker_sheets import stop_jobs as stop_sticker_sheets
 from app.housing.stickers import shutdown_pool
+from app.residence import landlord_controllers as declaration_pages
 from app.residence import police_controllers as police_pages
 from app.settings import ROOT, get_settings
 from app.site import controllers as site
@@ -71,6 +72,7 @@ def ward_router() -> Router:
             *self_registration_pages.WARD_ROUTES,
             *sticker_sheet_pages.ROUTES,
             *police_pages.ROUTES,
+            *declaration_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],

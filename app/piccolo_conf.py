@@ -11,6 +11,7 @@ APP_REGISTRY = AppRegistry(
         "app.audit.piccolo_app",
         "app.web.piccolo_app",
         "app.housing.piccolo_app",
+        "app.residence.piccolo_app",
     ]
 )
 

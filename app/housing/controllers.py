@@ -17,6 +17,7 @@ from app.housing.forms import PropertyForm, ReasonForm, RoomForm, RoomsForm
 from app.housing.qr_svg import property_qr_url, qr_svg
 from app.housing.stickers import StickerData, render_sticker_pdf
 from app.housing.tables import PropertyKind, PropertyStatus
+from app.residence import declarations
 from app.web import page_cache
 from app.web.http import form_data, see_other
 from app.web.templating import render
@@ -116,6 +117,7 @@ async def _property_page(
             }
         )
     url = property_qr_url(prop["qr_token"])
+    people = await stays.open_stays(property_id)
     return render(
         "housing/property.html",
         status=status,
@@ -124,7 +126,8 @@ async def _property_page(
         form=form,
         rooms_form=rooms_form or RoomsForm({"max_occupancy": "2"}),
         rooms=await services.rooms_of(property_id),
-        people=await stays.open_stays(property_id),
+        people=people,
+        filings=await declarations.filings_for_stays([s["id"] for s in people]),
         counts=await stays.occupancy(property_id),
         today=stays.today(),
         kinds=[k.value for k in PropertyKind],

@@ -44,6 +44,7 @@ async def samples_of(world) -> dict[str, int]:
     from app.db import write_transaction
     from app.housing.services import new_qr_token
     from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay, StickerSheet
+    from app.residence.tables import Declaration
     from tests.helpers import make_user
 
     landlord_id = await make_user(world.b.landlord, "x")
@@ -71,6 +72,8 @@ async def samples_of(world) -> dict[str, int]:
         await ask.save()
         sheet = StickerSheet.ward_new(total=1)
         await sheet.save()
+        declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
+        await declaration.save()
     return {
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
@@ -78,6 +81,7 @@ async def samples_of(world) -> dict[str, int]:
         "stay_id": stay.id,
         "request_id": ask.id,
         "sheet_id": sheet.id,
+        "declaration_id": declaration.id,
     }
 
 
