@@ -12,6 +12,7 @@ APP_REGISTRY = AppRegistry(
         "app.web.piccolo_app",
         "app.housing.piccolo_app",
         "app.residence.piccolo_app",
+        "app.counter.piccolo_app",
     ]
 )
 
