@@ -353,7 +353,8 @@ def test_at_the_deadline_itself_it_is_overdue(in_locale):
 
 def test_due_reads_in_vietnamese(in_locale):
     in_locale("vi")
-    assert "3 giờ" in describe_due(vn(2025, 6, 10, 23, 0), vn(2025, 6, 10, 20, 0)).text
+    # CLDR's Vietnamese data names the hour "giờ" in older Babel releases, the spoken "tiếng" in newer ones.
+    assert re.fullmatch(r"còn 3 (giờ|tiếng)", describe_due(vn(2025, 6, 10, 23, 0), vn(2025, 6, 10, 20, 0)).text)
     assert "2 ngày" in describe_due(vn(2025, 6, 10, 23, 0), vn(2025, 6, 13, 2, 0)).text
 
 
