@@ -353,7 +353,9 @@ def test_at_the_deadline_itself_it_is_overdue(in_locale):
 
 def test_due_reads_in_vietnamese(in_locale):
     in_locale("vi")
-    assert "3 giờ" in describe_due(vn(2025, 6, 10, 23, 0), vn(2025, 6, 10, 20, 0)).text
+    # CLDR's Vietnamese for hours has been "giờ" and, in later Babel releases, "tiếng": both are right.
+    text = describe_due(vn(2025, 6, 10, 23, 0), vn(2025, 6, 10, 20, 0)).text
+    assert text.startswith("còn 3 ") and ("giờ" in text or "tiếng" in text)
     assert "2 ngày" in describe_due(vn(2025, 6, 10, 23, 0), vn(2025, 6, 13, 2, 0)).text
 
 
