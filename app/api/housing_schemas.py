@@ -45,7 +45,11 @@ class RoomsIn(msgspec.Struct):
 class CheckInIn(msgspec.Struct):
     """The person (found again by ID number if they stayed in the ward before) and their stay."""
 
-    id_number: Annotated[str, _doc(REQUIRED + " The 12-digit CCCD number.", "093186002237")] = ""
+    id_number: Annotated[
+        str, _doc(REQUIRED + " The 12-digit CCCD number; a foreigner's passport number.", "093186002237")
+    ] = ""
+    nationality: Annotated[str, _doc("ISO 3166-1 alpha-2; VN when left out. Any other: a foreigner.", "VN")] = ""
+    visa_expiry: Annotated[date | None, _doc("A foreigner's visa or residence card's last day. " + ISO_DATE)] = None
     full_name: Annotated[str, _doc(REQUIRED, "Nguyễn Thị Kim Thư")] = ""
     old_id_number: Annotated[str, _doc("The old 9-digit CMND number, if any.")] = ""
     birth_date: Annotated[date | None, _doc(ISO_DATE)] = None

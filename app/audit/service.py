@@ -3,6 +3,7 @@ describes, so an action and its audit row stand or fall together."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from litestar.connection import ASGIConnection
@@ -70,6 +71,49 @@ async def record(
             ip=ip,
             user_agent=agent,
         )
+    )
+
+
+async def record_views(people: Iterable[tuple[int, str]], *, connection: ASGIConnection, page: str) -> None:
+    """RENTER_VIEWED for every person a page shows (renter id, name): who saw them, when, from which page.
+    One statement for the whole page, each person once."""
+    ip, agent = client_of(connection)
+    user = connection.scope.get("user")
+    now, seen = datetime.now(UTC), set()
+    rows = []
+    for renter_id, name in people:
+        if renter_id in seen:
+            continue
+        seen.add(renter_id)
+        rows.append(
+            AuditEvent(
+                at=now,
+                ward=current_ward_id(),
+                actor=user.id if user else None,
+                action=Action.RENTER_VIEWED,
+                subject_type="renter",
+                subject_id=renter_id,
+                summary=f"{page}: {name}"[:2000],
+                ip=ip,
+                user_agent=agent,
+            )
+        )
+    if rows:
+        await AuditEvent.insert(*rows)
+
+
+async def viewers_of(renter_id: int, *, limit: int = 50) -> list[dict]:
+    """Who saw this renter of the current ward, from which page, newest first."""
+    return await (
+        AuditEvent.select(AuditEvent.at, AuditEvent.actor.full_name, AuditEvent.summary)
+        .where(
+            (AuditEvent.ward == current_ward_id())
+            & (AuditEvent.subject_type == "renter")
+            & (AuditEvent.subject_id == renter_id)
+            & (AuditEvent.action == Action.RENTER_VIEWED)
+        )
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(limit)
     )
 
 

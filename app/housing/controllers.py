@@ -40,8 +40,11 @@ async def landlord_home(request: Request, ward: NamedDependency[WardContext]) ->
     if not approved:
         return render("housing/landlord_home.html", ward=ward, approved=False)
     today = stays.today()
+    due_today, late = await declarations.due_for_landlord(_me(request))
     return render(
         "housing/landlord_home.html",
+        due_today=due_today,
+        late=late,
         ward=ward,
         approved=True,
         properties=await overview.house_summaries(_me(request)),
@@ -375,14 +378,20 @@ async def police_home(ward: NamedDependency[WardContext], group: FromQuery[str] 
 
 @get("/police/properties/{property_id:int}", name="police_roster", opt=POLICE, include_in_schema=False)
 async def police_roster(request: Request, ward: NamedDependency[WardContext], property_id: FromPath[int]) -> Template:
-    """Who stays where, read-only. Every person shown is written to the audit log: who saw them, when."""
+    """Who stays where, each with their declaration's state and what is due, read-only. Every person shown is
+    written to the audit log: who saw them, when."""
     try:
         prop = await services.property_of(property_id)
     except LookupError:
         raise NotFoundException() from None
     people = await services.roster_shown(prop, connection=request)
     return render(
-        "housing/police_roster.html", ward=ward, prop=prop, people=people, rooms=await services.rooms_of(property_id)
+        "housing/police_roster.html",
+        ward=ward,
+        prop=prop,
+        people=people,
+        rooms=await services.rooms_of(property_id),
+        filings=await declarations.filings_for_stays([p["id"] for p in people]),
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.errors import RuleError
+from app.housing import nationalities
 from app.housing.tables import PropertyKind
 from app.i18n import _l
 from app.vn.cccd import IdNumberError, validate_id_number
@@ -84,6 +85,9 @@ def _date(form: Form, name: str, *, required: bool) -> date | None:
     return value
 
 
+parse_date = _date  # for the other contexts' forms: one way to read a typed date
+
+
 class RenterForm(Form):
     """The confirm form every way of registering a renter lands on (QR scan, photo, typing)."""
 
@@ -95,14 +99,27 @@ class RenterForm(Form):
         self.text("full_name", max_length=120, min_length=2)
         birth = _date(self, "birth_date", required=False)
         gender = self.choice("gender", ["male", "female"], required=False)
+        nationality = self.value("nationality").upper() or nationalities.VIETNAM
+        if nationality not in nationalities.CODES:
+            self.error("nationality", _l("Choose one of the options."))
+        self.cleaned["nationality"] = nationality
         number = self.value("id_number")
-        try:
-            self.cleaned["id_number"] = validate_id_number(
-                number, birth_date=birth, female=(gender == "female") if gender else None
-            )
-        except IdNumberError as exc:
-            self.error("id_number", exc.text)
-            self.cleaned["id_number"] = ""
+        if nationalities.is_foreign(nationality):
+            # A foreigner is declared by their passport (Law 47/2014 Art 33): its number, letters and digits.
+            passport = "".join(number.split()).upper()
+            if not (passport.isascii() and passport.isalnum() and 6 <= len(passport) <= 12):
+                self.error("id_number", _l("A passport number has 6 to 12 letters and digits."))
+            self.cleaned["id_number"] = passport
+            self.cleaned["visa_expiry"] = _date(self, "visa_expiry", required=False)
+        else:
+            try:
+                self.cleaned["id_number"] = validate_id_number(
+                    number, birth_date=birth, female=(gender == "female") if gender else None
+                )
+            except IdNumberError as exc:
+                self.error("id_number", exc.text)
+                self.cleaned["id_number"] = ""
+            self.cleaned["visa_expiry"] = None
         old = self.value("old_id_number").replace(" ", "")
         if old and not (old.isascii() and old.isdigit() and len(old) == 9):
             self.error("old_id_number", _l("The old ID (CMND) has 9 digits."))
@@ -138,6 +155,8 @@ class SelfRegistrationForm(RenterForm):
     """The resident's own request: the renter's fields, a phone to be reached on, consent."""
 
     def validate(self) -> None:
+        self.raw.pop("nationality", None)  # the request keeps no nationality: a citizen's card only
+        self.raw.pop("visa_expiry", None)
         super().validate()
         if not self.cleaned.get("phone") and "phone" not in self.errors:
             self.error("phone", REQUIRED)

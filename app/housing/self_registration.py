@@ -35,6 +35,10 @@ async def public_rooms(property_id: int, ward_id: int) -> list[dict]:
     return sorted(rows, key=lambda r: r["code"])
 
 
+# A request keeps what a citizen's card says: no hometown, and no nationality (the form takes no other).
+_NOT_KEPT = frozenset({"hometown", "nationality", "visa_expiry"})
+
+
 async def submit(
     prop: PublicProperty,
     *,
@@ -58,7 +62,7 @@ async def submit(
                 move_in=move_in,
                 consent_at=datetime.now(UTC),
                 code=secrets.token_urlsafe(12),
-                **{k: v for k, v in asdict(person).items() if k != "hometown" and v is not None},
+                **{k: v for k, v in asdict(person).items() if k not in _NOT_KEPT and v is not None},
             )
             await request.save()
             await record(

@@ -139,6 +139,7 @@ async def roster(property_id: int) -> list[dict]:
             Stay.renter.id_number,
             Stay.renter.phone,
             Stay.renter.permanent_address,
+            Stay.renter.nationality,
         )
         .where((Stay.room.property == property_id) & Stay.to_date.is_null())
         .order_by(Stay.room.code)

@@ -36,6 +36,8 @@ class RenterInput:
     phone: str = ""
     occupation: str = ""
     hometown: str = ""
+    nationality: str = "VN"  # a foreigner's id_number is their passport's
+    visa_expiry: date | None = None
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> RenterInput:

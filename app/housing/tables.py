@@ -71,6 +71,9 @@ class Renter(WardOwned, Table):
     phone = Varchar(length=15, default="")
     occupation = Varchar(length=120, default="")  # nghề nghiệp / nơi làm việc
     hometown = Varchar(length=255, default="")  # quê quán, when it differs from the permanent address
+    # A foreigner (any nationality but VN) is known by their passport: `id_number` holds its number.
+    nationality = Varchar(length=2, default="VN")  # ISO 3166-1 alpha-2
+    visa_expiry = Date(null=True, default=None)  # the visa's or residence permit's last day, for a foreigner
     created_at = Timestamptz()
 
 

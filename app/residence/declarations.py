@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -20,6 +20,7 @@ from litestar.connection import ASGIConnection
 from app.audit.service import record
 from app.db import is_postgres, is_unique_violation, write_transaction
 from app.errors import RuleError
+from app.housing.nationalities import is_foreign
 from app.housing.tables import Stay
 from app.i18n import TIMEZONE, _l
 from app.once import run_once
@@ -32,7 +33,7 @@ from app.residence.deadlines import (
     removal_deadline,
     tam_tru_expiry,
 )
-from app.residence.tables import Declaration, DeclarationEvent, DeclarationState, IdType
+from app.residence.tables import Declaration, DeclarationEvent, DeclarationState, DeskSettings, IdType
 from tenants.resolve import find_ward_by_id
 from tenants.scope import current_ward_id
 
@@ -243,10 +244,13 @@ def _expiry(declaration: Mapping[str, Any]) -> date | None:
     return tam_tru_expiry(declaration["arrival_date"], declaration["expected_departure"])
 
 
-def needed_for_stay(stay: Mapping[str, Any], declarations: list[dict], now: datetime | None = None) -> Need | None:
+def needed_for_stay(
+    stay: Mapping[str, Any], declarations: list[dict], now: datetime | None = None, *, remote_area: bool = False
+) -> Need | None:
     """What `stay` needs now, given its declarations (oldest first): the first declaration while none was
-    accepted; a tạm trú's extension once its 15-day window opens; a removal after the check-out when a
-    tạm trú was accepted. None when nothing is to be filed."""
+    accepted (a foreigner's, within 12 hours, 24 in a remote area, when `renter.nationality` is not VN); a
+    tạm trú's extension once its 15-day window opens; a removal after the check-out when a tạm trú was
+    accepted. None when nothing is to be filed."""
     now = now or datetime.now(UTC)
     pending = next((d for d in reversed(declarations) if d["state"] in IN_PROGRESS), None)
     registered = [d for d in declarations if d["kind"] in TAM_TRU_KINDS and d["state"] in (S.accepted, S.extended)]
@@ -255,9 +259,11 @@ def needed_for_stay(stay: Mapping[str, Any], declarations: list[dict], now: date
         if not registered or removed:
             return None
         return Need(DeclarationKind.removal, removal_deadline(stay["to_date"]), pending)
-    first = first_declaration(arrived_at(stay), stay.get("expected_to"), foreigner=False)
-    accepted = [d for d in declarations if d["state"] in (S.accepted, S.extended, S.ended)]
-    if not accepted:
+    foreigner = is_foreign(stay.get("renter.nationality"))
+    if not any(d["state"] in (S.accepted, S.extended, S.ended) for d in declarations):
+        first = first_declaration(
+            arrived_at(stay), stay.get("expected_to"), foreigner=foreigner, remote_area=remote_area
+        )
         return Need(first.kind, first.deadline, pending)
     current = next((d for d in reversed(declarations) if d["kind"] in TAM_TRU_KINDS and d["state"] == S.accepted), None)
     if current is None or (expiry := _expiry(current)) is None:
@@ -325,8 +331,14 @@ async def history(declaration_id: int) -> list[dict]:
 
 SNAPSHOT_FIELDS = (
     "id_type", "id_number", "full_name", "gender", "birth_date", "arrival_date", "expected_departure", "room_code",
-    "reason", "ward_code", "address", "permanent_address", "phone",
+    "reason", "ward_code", "address", "permanent_address", "phone", "nationality", "visa_expiry",
 )  # fmt: skip
+
+
+async def remote_area() -> bool:
+    """Whether the ward police count the ward as a remote area (foreigners' declarations within 24 hours)."""
+    row = await DeskSettings.ward_select(DeskSettings.remote_area).first()
+    return bool(row and row["remote_area"])
 
 
 async def stay_of_landlord(stay_id: int, landlord_id: int) -> dict:
@@ -349,6 +361,8 @@ async def stay_of_landlord(stay_id: int, landlord_id: int) -> dict:
             Stay.renter.birth_date,
             Stay.renter.permanent_address,
             Stay.renter.phone,
+            Stay.renter.nationality,
+            Stay.renter.visa_expiry,
         )
         .where((Stay.id == stay_id) & (Stay.room.property.landlord == landlord_id))
         .first()
@@ -370,8 +384,12 @@ async def _snapshot(stay: Mapping[str, Any], kind: DeclarationKind, declarations
     if kind is DeclarationKind.removal:
         departure = stay["to_date"]
     number = stay["renter.id_number"]
+    nationality = stay["renter.nationality"] or "VN"
+    id_type = IdType.passport if is_foreign(nationality) else IdType.cmnd if len(number) == 9 else IdType.cccd
     return {
-        "id_type": IdType.cmnd if len(number) == 9 else IdType.cccd,
+        "id_type": id_type,
+        "nationality": nationality,
+        "visa_expiry": stay["renter.visa_expiry"] if is_foreign(nationality) else None,
         "id_number": number,
         "full_name": stay["renter.full_name"],
         "gender": stay["renter.gender"],
@@ -396,7 +414,7 @@ async def file_for_stay(
     async def act() -> str:
         stay = await stay_of_landlord(stay_id, landlord_id)
         declarations = await declarations_for_stay(stay_id)
-        need = needed_for_stay(stay, declarations)
+        need = needed_for_stay(stay, declarations, remote_area=await remote_area())
         if need is None:
             raise RuleError(_l("Nothing is to be filed for this stay now."), status_code=409)
         snapshot = await _snapshot(stay, need.kind, declarations)
@@ -431,7 +449,9 @@ async def file_for_stay(
             .where(Declaration.id == pending["id"])
             .first()
         )
-        changes = {k: v for k, v in snapshot.items() if before[k] != v}
+        changes: dict[str, Any] = {k: v for k, v in snapshot.items() if before[k] != v}
+        if pending["kind"] != need.kind:  # corrected dates can turn a lưu trú into a tạm trú, or back
+            changes.update(kind=need.kind.value, deadline=need.deadline)
         await change_state(
             pending["id"],
             S.submitted,
@@ -505,18 +525,79 @@ class Filing:
         )
 
 
+# What `needed_for_stay` reads of a stay.
+STAY_NEED_COLUMNS = (
+    Stay.id,
+    Stay.from_date,
+    Stay.expected_to,
+    Stay.to_date,
+    Stay.created_at,
+    Stay.renter.nationality,
+)
+
+
 async def filings_for_stays(stay_ids: list[int]) -> dict[int, Filing]:
     """Each stay's declaration state and need (the landlord's people list), in two queries."""
     if not stay_ids:
         return {}
-    stays = await Stay.ward_select(Stay.id, Stay.from_date, Stay.expected_to, Stay.to_date, Stay.created_at).where(
-        Stay.id.is_in(stay_ids)
-    )
+    stays = await Stay.ward_select(*STAY_NEED_COLUMNS).where(Stay.id.is_in(stay_ids))
     found = await declarations_for_stays(stay_ids)
+    remote = await remote_area()
     return {
         stay["id"]: Filing(
             latest=found[stay["id"]][-1] if found[stay["id"]] else None,
-            need=needed_for_stay(stay, found[stay["id"]]),
+            need=needed_for_stay(stay, found[stay["id"]], remote_area=remote),
         )
         for stay in stays
     }
+
+
+@dataclass(frozen=True)
+class ToFile:
+    """One of the landlord's stays with something to file by the end of today, late, or sent back."""
+
+    stay_id: int
+    full_name: str
+    property_id: int
+    property_name: str
+    room_code: str
+    filing: Filing
+
+
+async def due_for_landlord(landlord_id: int, now: datetime | None = None) -> tuple[list[ToFile], list[ToFile]]:
+    """(due today, late) among the landlord's stays that they can file for now: open ones, and those left in
+    the last weeks (a removal is due within 7 days). A declaration sent back counts as late: the landlord has
+    to act on it. Three queries, whatever the number of stays."""
+    now = now or datetime.now(UTC)
+    local_today = now.astimezone(TIMEZONE).date()
+    end_of_today = datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=TIMEZONE)
+    recent = local_today - timedelta(days=REMOVAL_LOOKBACK_DAYS)
+    mine = Stay.room.property.landlord == landlord_id
+    stays = await Stay.ward_select(
+        *STAY_NEED_COLUMNS, Stay.renter.full_name, Stay.room.code, Stay.room.property.id, Stay.room.property.name
+    ).where(mine & (Stay.to_date.is_null() | (Stay.to_date >= recent)))
+    found = await declarations_for_stays([stay["id"] for stay in stays])  # a landlord's few hundred at most
+    remote = await remote_area()
+    today_list, late = [], []
+    for stay in stays:
+        need = needed_for_stay(stay, found[stay["id"]], now, remote_area=remote)
+        if need is None:
+            continue
+        filing = Filing(latest=found[stay["id"]][-1] if found[stay["id"]] else None, need=need)
+        if not filing.can_file:  # already with the police: nothing for the landlord to do
+            continue
+        item = ToFile(
+            stay["id"], stay["renter.full_name"], stay["room.property.id"], stay["room.property.name"],
+            stay["room.code"], filing,
+        )  # fmt: skip
+        sent_back = need.pending is not None and need.pending["state"] == S.rejected
+        if need.deadline <= now or sent_back:
+            late.append(item)
+        elif need.deadline <= end_of_today:
+            today_list.append(item)
+    late.sort(key=lambda d: d.filing.need.deadline)  # type: ignore[union-attr]
+    today_list.sort(key=lambda d: d.filing.need.deadline)  # type: ignore[union-attr]
+    return today_list, late
+
+
+REMOVAL_LOOKBACK_DAYS = 31

@@ -7,12 +7,16 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+from litestar.response import Template
 
 from app.accounts.tables import Role
-from app.residence import declarations
+from app.errors import RuleError
+from app.residence import corrections, declarations
+from app.residence.corrections import CorrectionForm
 from app.residence.ct01 import Ct01Data, ReceiptData, render_ct01_pdf, render_receipt_pdf, request_text
 from app.residence.deadlines import DeclarationKind, tam_tru_expiry
-from app.web.http import form_data, see_other
+from app.web.http import form_data, safe_next, see_other
+from app.web.templating import render
 from tenants.resolve import WardContext
 
 LANDLORD = {"roles": {Role.landlord}}
@@ -37,7 +41,9 @@ async def stay_declare(request: Request, ward: NamedDependency[WardContext], sta
         landlord_id=_me(request),
         form_token=data.get("form_token") or "",
         connection=request,
-        done_url=f"{ward.base}/landlord/properties/{stay['room.property']}#stay-{stay_id}",
+        done_url=safe_next(
+            data.get("next"), default=f"{ward.base}/landlord/properties/{stay['room.property']}#stay-{stay_id}"
+        ),
     )
     return see_other(url)
 
@@ -123,3 +129,76 @@ async def declaration_receipt(
 
 
 ROUTES = [stay_declare, declaration_ct01, declaration_receipt]
+
+
+def _dmy(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+async def _correct_page(
+    request: Request, ward: WardContext, declaration_id: int, form: CorrectionForm | None = None, status: int = 200
+) -> Template:
+    try:
+        current = await corrections.correctable(declaration_id, _me(request))
+    except LookupError:
+        raise NotFoundException() from None
+    if form is None:
+        form = CorrectionForm(
+            {
+                "full_name": current["renter.full_name"],
+                "birth_date": _dmy(current["renter.birth_date"]),
+                "gender": current["renter.gender"],
+                "permanent_address": current["renter.permanent_address"],
+                "phone": current["renter.phone"],
+                "expected_to": _dmy(current["stay.expected_to"]),
+                "reason": current["stay.reason"],
+            }
+        )
+    return render("residence/correct.html", status=status, ward=ward, d=current, form=form)
+
+
+@get(
+    "/landlord/declarations/{declaration_id:int}/correct",
+    name="declaration_correct",
+    opt=LANDLORD,
+    include_in_schema=False,
+)
+async def declaration_correct(
+    request: Request, ward: NamedDependency[WardContext], declaration_id: FromPath[int]
+) -> Template:
+    """The details a declaration sent back was made from, to correct before it is filed again."""
+    return await _correct_page(request, ward, declaration_id)
+
+
+@post(
+    "/landlord/declarations/{declaration_id:int}/correct",
+    name="declaration_resubmit",
+    opt=LANDLORD,
+    include_in_schema=False,
+)
+async def declaration_resubmit(
+    request: Request, ward: NamedDependency[WardContext], declaration_id: FromPath[int]
+) -> Template | Response:
+    try:
+        current = await corrections.correctable(declaration_id, _me(request))
+    except LookupError:
+        raise NotFoundException() from None
+    form = CorrectionForm(await form_data(request))
+    if not form.is_valid():
+        return await _correct_page(request, ward, declaration_id, form, status=422)
+    try:
+        url = await corrections.correct_and_resubmit(
+            declaration_id,
+            landlord_id=_me(request),
+            values=form.cleaned,
+            form_token=form.value("form_token"),
+            connection=request,
+            done_url=f"{ward.base}/landlord/properties/{current['stay.room.property.id']}#stay-{current['stay']}",
+        )
+    except RuleError as exc:
+        form.error(exc.field or "__all__", exc.text)
+        return await _correct_page(request, ward, declaration_id, form, status=exc.status_code)
+    return see_other(url)
+
+
+ROUTES += [declaration_correct, declaration_resubmit]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Date, ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from app.accounts.tables import User
@@ -64,6 +64,9 @@ class Declaration(WardOwned, Table):
     address = Varchar(length=255, default="")  # diaChi: the address of the stay
     permanent_address = Varchar(length=255, default="")
     phone = Varchar(length=15, default="")  # soDienThoai
+    # A foreigner's (the police API's "API 4"): the passport is id_type "4" with its number in id_number.
+    nationality = Varchar(length=2, default="VN")  # quocTich, ISO 3166-1 alpha-2
+    visa_expiry = Date(null=True, default=None)  # the visa's or temporary residence card's last day
     # The police's side.
     reference = Varchar(length=60, default="")  # registration number or reference, once accepted
     rejection_reason = Text(default="")
@@ -84,3 +87,12 @@ class DeclarationEvent(WardOwned, Table):
     to_state = Varchar(length=10)
     note = Text(default="")
     changes = Text(default="{}")  # JSON
+
+
+class DeskSettings(WardOwned, Table):
+    """The ward police desk's settings, one row per ward (absent: the defaults)."""
+
+    # A remote area (vùng sâu, vùng xa) gives foreigners' declarations 24 hours instead of 12 (Law 47/2014
+    # Art 33); which communes count as remote is the province's decision, so the ward police set it.
+    remote_area = Boolean(default=False)
+    updated_at = Timestamptz()

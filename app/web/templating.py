@@ -10,8 +10,10 @@ from litestar.template.config import TemplateConfig
 from app import i18n
 from app.accounts.labels import role_label, status_label
 from app.audit.labels import action_label
+from app.housing import nationalities
 from app.housing.labels import kind_label, property_status_label
 from app.once import new_form_token
+from app.residence.labels import declaration_kind_label, declaration_state_label, id_type_label
 from app.settings import ROOT, get_settings
 from app.vn.cccd import mask_id_number
 from app.vn.phone import format_phone
@@ -46,6 +48,11 @@ def make_environment() -> Environment:
         action_label=action_label,
         kind_label=kind_label,
         property_status_label=property_status_label,
+        nationality_choices=nationalities.choices,
+        nationality_name=nationalities.name_of,
+        declaration_kind_label=declaration_kind_label,
+        declaration_state_label=declaration_state_label,
+        id_type_label=id_type_label,
     )
     return env
 

@@ -2,16 +2,16 @@
 history, the CT01 and receipt PDFs, and the removal after a check-out."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.audit.tables import AuditEvent
 from app.errors import RuleError
 from app.housing.stays import today
-from app.housing.tables import Stay
+from app.housing.tables import Renter, Stay
 from app.residence.declarations import change_state
-from app.residence.tables import Declaration, DeclarationEvent
+from app.residence.tables import Declaration, DeclarationEvent, DeskSettings
 from tenants.scope import ward_scope
 from tenants.tables import Ward
 from tests.helpers import seen, text_of
@@ -165,3 +165,85 @@ async def test_someone_elses_stay_or_declaration_is_404(browser, world):
     ):
         assert response.status_code == 404
     assert await seen(Declaration.count()) == 1
+
+
+FOREIGNER = {
+    **PERSON, "nationality": "KR", "id_number": "m1234 5678", "full_name": "Kim Min Jun", "gender": "male",
+    "birth_date": "02/03/1990", "old_id_number": "", "visa_expiry": "31/12/2026",
+}  # fmt: skip
+
+
+async def test_a_foreigner_is_registered_by_passport_and_declared_within_12_hours(browser, world):
+    b, pid, rooms = await _house_with_rooms(browser, world)
+    form = text_of((await b.get(f"/w/ward-a/landlord/properties/{pid}/renters/new")).text)
+    assert "Nationality" in form and "passport number for a foreigner" in form
+    bad = await b.post(
+        f"/w/ward-a/landlord/properties/{pid}/renters",
+        {**FOREIGNER, "id_number": "M1", "from_date": _dmy(today()), "room_id": str(rooms["101"]),
+         "form_token": "p" * 32},
+    )  # fmt: skip
+    assert bad.status_code == 422 and "A passport number has 6 to 12 letters and digits." in text_of(bad.text)
+    unknown = await b.post(
+        f"/w/ward-a/landlord/properties/{pid}/renters",
+        {**FOREIGNER, "nationality": "XX", "from_date": _dmy(today()), "room_id": str(rooms["101"]),
+         "form_token": "p" * 32},
+    )  # fmt: skip
+    assert unknown.status_code == 422 and await seen(Stay.count()) == 0
+    checked_in = await b.post(
+        f"/w/ward-a/landlord/properties/{pid}/renters",
+        {**FOREIGNER, "from_date": _dmy(today()), "room_id": str(rooms["101"]), "form_token": "q" * 32},
+    )
+    assert checked_in.status_code == 303, checked_in.text[:300]
+    renter = await seen(Renter.select(Renter.id_number, Renter.nationality, Renter.visa_expiry).first())
+    assert (renter["id_number"], renter["nationality"], str(renter["visa_expiry"])) == ("M12345678", "KR", "2026-12-31")
+    stay = await seen(Stay.select(Stay.id, Stay.created_at).first())
+    page = text_of((await b.get(f"/w/ward-a/landlord/properties/{pid}")).text)
+    assert "Foreigner's tạm trú declaration · due in 11 hours" in page
+
+    assert (await b.post(f"/w/ward-a/landlord/stays/{stay['id']}/declare", {"form_token": "r" * 32})).status_code == 303
+    row = await _declaration()
+    assert (row["kind"], row["id_type"], row["id_number"], row["nationality"]) == ("foreigner", "4", "M12345678", "KR")
+    assert str(row["visa_expiry"]) == "2026-12-31"
+    assert abs((row["deadline"] - stay["created_at"]) - timedelta(hours=12)) < timedelta(seconds=5)
+
+
+async def test_a_remote_ward_gives_foreigners_24_hours(browser, world):
+    async with ward_scope(world.a.id):
+        await DeskSettings.ward_new(remote_area=True, updated_at=datetime.now(UTC)).save()
+    b, pid, rooms = await _house_with_rooms(browser, world)
+    await b.post(
+        f"/w/ward-a/landlord/properties/{pid}/renters",
+        {**FOREIGNER, "from_date": _dmy(today()), "room_id": str(rooms["101"]), "form_token": "s" * 32},
+    )
+    page = text_of((await b.get(f"/w/ward-a/landlord/properties/{pid}")).text)
+    assert "Foreigner's tạm trú declaration · due in 23 hours" in page
+
+
+async def test_a_rejected_declaration_is_corrected_and_filed_again(browser, world):
+    b, pid, stay_id = await _stay(browser, world, expected_to=_dmy(today() + timedelta(days=5)))
+    await b.post(f"/w/ward-a/landlord/stays/{stay_id}/declare", {"form_token": "t" * 32})
+    row = await _declaration()
+    async with ward_scope(world.a.id):
+        await change_state(row["id"], "received", connection=None)
+        await change_state(row["id"], "rejected", connection=None, reason="Sai họ tên, ở lâu hơn")
+    page = text_of((await b.get(f"/w/ward-a/landlord/properties/{pid}")).text)
+    assert "Correct and resubmit" in page and "Resubmit unchanged" in page
+
+    url = f"/w/ward-a/landlord/declarations/{row['id']}/correct"
+    form = await b.get(url)
+    assert form.status_code == 200 and "Reason: Sai họ tên, ở lâu hơn" in text_of(form.text)
+    values = {"full_name": "Nguyễn Thị Kim Thu", "birth_date": "11/01/1986", "gender": "female",
+              "permanent_address": "56 Trần Hoàng Na", "phone": "0988111222", "reason": "Làm việc"}  # fmt: skip
+    bad = await b.post(url, {**values, "expected_to": "31/02/2026", "form_token": "u" * 32})
+    assert bad.status_code == 422 and (await _declaration())["state"] == "rejected"
+    longer = _dmy(today() + timedelta(days=90))
+    done = await b.post(url, {**values, "expected_to": longer, "form_token": "v" * 32})
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#stay-{stay_id}")
+    again = await _declaration()
+    assert (again["id"], again["state"], again["full_name"]) == (row["id"], "submitted", "Nguyễn Thị Kim Thu")
+    assert again["kind"] == "tam_tru"  # now staying 90 days: a tạm trú registration, not a lưu trú
+    last = (await _events(row["id"]))[-1]
+    assert last["note"] == "corrected" and json.loads(last["changes"])["full_name"] == "Nguyễn Thị Kim Thu"
+    renter = await seen(Renter.select(Renter.full_name, Renter.name_folded).first())
+    assert renter == {"full_name": "Nguyễn Thị Kim Thu", "name_folded": "nguyen thi kim thu"}
+    assert (await b.post(url, {**values, "form_token": "w" * 32})).status_code == 409  # already filed
