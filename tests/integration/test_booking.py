@@ -326,3 +326,15 @@ async def test_expired_bookings_become_no_shows(world, clock):
         assert await bookings.expire_bookings(date(2026, 12, 7)) == 1
         assert (await bookings.booking_by_token(token))["status"] == "no_show"
         assert await bookings.check_in(found[0]["id"]) is False
+
+
+async def test_a_booking_code_drawn_twice_is_drawn_again(browser, world, clock, monkeypatch):
+    ids = await make_counter(world.a.id)
+    codes = iter(["AAAAAA", "AAAAAA", "BBBBBB"])
+    monkeypatch.setattr(bookings, "new_code", lambda: next(codes))
+    first, second = await browser(), await browser()
+    assert (await book(first, ids["procedure"], "2026-12-07T08:00", form_token="c" * 32)).status_code == 303
+    again = await book(second, ids["procedure"], "2026-12-07T08:00", phone="0987654321", form_token="e" * 32)
+    assert again.status_code == 303
+    assert sorted(r["code"] for r in await seen(Booking.select(Booking.code))) == ["AAAAAA", "BBBBBB"]
+    assert (await seen(SlotSeat.select(SlotSeat.taken).first()))["taken"] == 2
