@@ -89,12 +89,9 @@ async def _slot_page(
 
 async def _procedure(procedure_id: int) -> dict:
     try:
-        procedure = await procedures.procedure_of(procedure_id, public=True)
-    except LookupError:
+        return await bookings.bookable_procedure(procedure_id)
+    except RuleError:
         raise NotFoundException() from None
-    if not procedures.is_bookable(procedure):
-        raise NotFoundException()
-    return procedure
 
 
 @get("/book/{procedure_id:int}", name="book_procedure", opt=PUBLIC, include_in_schema=False)

@@ -19,10 +19,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from litestar.connection import ASGIConnection
 
 from app.audit.service import record
+from app.counter import booking_cache
 from app.counter.procedures import is_bookable, procedure_of
 from app.counter.slots import Slot, nearest, upcoming_slots
 from app.counter.tables import Booking, BookingSettings, BookingStatus, ClosedDay, SlotSeat
@@ -92,6 +94,17 @@ async def settings() -> dict:
     return row or {"slot_minutes": DEFAULT_SLOT_MINUTES, "days_ahead": DEFAULT_DAYS_AHEAD}
 
 
+async def _kept_settings() -> dict:
+    return await booking_cache.kept("settings", None, settings)
+
+
+async def _kept_closed(since: date) -> frozenset[date]:
+    async def load() -> frozenset[date]:
+        return frozenset(r["day"] for r in await closed_days(since=since))
+
+    return await booking_cache.kept("closed", since, load)
+
+
 async def update_settings(*, slot_minutes: int, days_ahead: int, connection: ASGIConnection) -> None:
     """Changing the slot length does not move existing bookings: they keep their times."""
     async with write_transaction():
@@ -106,6 +119,7 @@ async def update_settings(*, slot_minutes: int, days_ahead: int, connection: ASG
             subject_type="booking_settings",
             summary=f"{slot_minutes} min, {days_ahead}",
         )
+    booking_cache.forget()
 
 
 async def closed_days(*, since: date | None = None) -> list[dict]:
@@ -134,6 +148,7 @@ async def close_day(*, day: date, reason: str, connection: ASGIConnection) -> in
         if is_unique_violation(exc):
             raise RuleError(_l("The counter is already closed on that day."), field="day") from None
         raise
+    booking_cache.forget()
     return await Booking.ward_count().where((Booking.day == day) & (Booking.status == BookingStatus.booked))
 
 
@@ -150,6 +165,7 @@ async def reopen_day(closed_day_id: int, *, connection: ASGIConnection) -> None:
             subject_id=closed_day_id,
             summary=f"{row['day']:%d/%m/%Y}",
         )
+    booking_cache.forget()
 
 
 # --- free slots ---------------------------------------------------------------------------------------------
@@ -157,10 +173,18 @@ async def reopen_day(closed_day_id: int, *, connection: ASGIConnection) -> None:
 
 async def offered_slots(office_hours: str, now: datetime | None = None) -> list[tuple[date, list[Slot]]]:
     """The slots open for booking from now: office hours, minus holidays, closed days and past times."""
-    now = now or now_local()
-    conf = await settings()
-    closed = {r["day"] for r in await closed_days(since=now.date())}
-    return upcoming_slots(periods_of(office_hours), conf["slot_minutes"], now, conf["days_ahead"], closed)
+    now = (now or now_local()).replace(second=0, microsecond=0)  # the same slots all minute long
+    conf = await _kept_settings()
+    closed = await _kept_closed(now.date())
+    return _upcoming(office_hours, conf["slot_minutes"], now, conf["days_ahead"], closed)
+
+
+@lru_cache(maxsize=256)
+def _upcoming(
+    office_hours: str, slot_minutes: int, now: datetime, days_ahead: int, closed: frozenset[date]
+) -> list[tuple[date, list[Slot]]]:
+    """Cut once a minute per ward, not on every booking. Callers must not change the lists."""
+    return upcoming_slots(periods_of(office_hours), slot_minutes, now, days_ahead, closed)
 
 
 async def free_seats(
@@ -244,9 +268,10 @@ async def _offered(office_hours: str, day: date, start: time) -> Slot:
     raise RuleError(_NOT_OFFERED, field="slot")
 
 
-async def _bookable(procedure_id: int) -> dict:
+async def bookable_procedure(procedure_id: int) -> dict:
+    """The procedure as residents book it (kept briefly, see booking_cache); RuleError if it cannot be booked."""
     try:
-        procedure = await procedure_of(procedure_id, public=True)
+        procedure = await booking_cache.kept("procedure", procedure_id, lambda: procedure_of(procedure_id, public=True))
     except LookupError:
         raise RuleError(_l("Choose one of the options."), field="procedure") from None
     if not is_bookable(procedure):
@@ -286,7 +311,7 @@ async def book(
     Raises RuleError (422: not bookable; 409: already booked that day) or SlotFull (409)."""
 
     async def create() -> str:
-        procedure = await _bookable(procedure_id)
+        procedure = await bookable_procedure(procedure_id)
         slot = await _offered(office_hours, day, start)
         group = procedure["service_group"]
         if not await _take_seat(group, day, start, procedure["slot_capacity"]):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from litestar.connection import ASGIConnection
 
 from app.audit.service import record
+from app.counter import booking_cache
 from app.counter.tables import Procedure, ServiceGroup
 from app.db import is_unique_violation, write_transaction
 from app.errors import RuleError
@@ -128,7 +129,9 @@ async def create_group(*, values: dict, form_token: str, connection: ASGIConnect
         )
         return f"groups/{group.id}"
 
-    return await run_once(form_token, create)
+    url = await run_once(form_token, create)
+    booking_cache.forget()
+    return url
 
 
 async def update_group(group_id: int, *, values: dict, connection: ASGIConnection) -> None:
@@ -149,6 +152,7 @@ async def update_group(group_id: int, *, values: dict, connection: ASGIConnectio
         if is_unique_violation(exc):
             raise RuleError(_LETTER_TAKEN, field="letter") from None
         raise
+    booking_cache.forget()
 
 
 async def _check_group(group_id: int) -> None:
@@ -170,7 +174,9 @@ async def create_procedure(*, values: dict, form_token: str, connection: ASGICon
         )
         return f"procedures/{procedure.id}"
 
-    return await run_once(form_token, create)
+    url = await run_once(form_token, create)
+    booking_cache.forget()
+    return url
 
 
 async def update_procedure(procedure_id: int, *, values: dict, connection: ASGIConnection) -> None:
@@ -187,3 +193,4 @@ async def update_procedure(procedure_id: int, *, values: dict, connection: ASGIC
             subject_id=procedure_id,
             summary=values["name"],
         )
+    booking_cache.forget()
