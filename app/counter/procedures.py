@@ -18,6 +18,7 @@ from app.db import is_unique_violation, write_transaction
 from app.errors import RuleError
 from app.i18n import _l
 from app.once import run_once
+from tenants.communes import fold
 
 
 class CatalogueAction:
@@ -40,6 +41,7 @@ _PROCEDURE_COLUMNS = (
     Procedure.service_group.letter.as_alias("group_letter"), Procedure.service_group.name.as_alias("group_name"),
     Procedure.service_group.active.as_alias("group_active"),
     Procedure.service_group.slot_capacity.as_alias("slot_capacity"),
+    Procedure.service_group.sort_order.as_alias("group_sort"),
 )  # fmt: skip
 
 
@@ -77,12 +79,9 @@ async def procedures(*, public: bool = False, bookable_only: bool = False) -> li
     query = Procedure.ward_select(*_PROCEDURE_COLUMNS)
     if public or bookable_only:
         query = query.where((Procedure.active == True) & (Procedure.service_group.active == True))  # noqa: E712
-    rows = (
-        await query.order_by(Procedure.service_group.sort_order)
-        .order_by(Procedure.service_group.letter)
-        .order_by(Procedure.sort_order)
-        .order_by(Procedure.name)
-    )
+    rows = await query
+    # Names in Vietnamese order (Đ after D, not after Z as in the bytes), without a database collation.
+    rows.sort(key=lambda r: (r["group_sort"], r["group_letter"], r["sort_order"], fold(r["name"]), r["name"]))
     return [r for r in rows if is_bookable(r)] if bookable_only else rows
 
 
