@@ -6,6 +6,7 @@ import importlib
 import sys
 
 BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.police_desk"]
+BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.booking"]
 
 
 def main() -> int:

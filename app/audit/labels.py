@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.audit.service import Action
+from app.counter.booking_labels import ACTION_LABELS as BOOKING_ACTION_LABELS
 from app.housing.labels import ACTION_LABELS as HOUSING_ACTION_LABELS
 from app.i18n import _l
 from app.residence.labels import ACTION_LABELS as RESIDENCE_ACTION_LABELS
@@ -28,6 +29,7 @@ ACTION_LABELS = {
     Action.RENTER_VIEWED: _l("Renter's details viewed"),
     **HOUSING_ACTION_LABELS,
     **RESIDENCE_ACTION_LABELS,
+    **BOOKING_ACTION_LABELS,
 }
 
 

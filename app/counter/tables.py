@@ -69,3 +69,31 @@ class Booking(WardOwned, Table):
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
     checked_in_at = Timestamptz(null=True, default=None)
+
+
+class BookingSettings(WardOwned, Table):
+    """How the ward cuts its office hours into bookable slots. One row per ward (unique on ward); a ward
+    without one uses the defaults."""
+
+    slot_minutes = Integer(default=30)
+    days_ahead = Integer(default=10)  # open days offered for booking, from today
+
+
+class ClosedDay(WardOwned, Table):
+    """A day the ward's counter is closed besides the public holidays (an event, a substitute day off the
+    calendar does not know yet). Unique per (ward, day)."""
+
+    day = Date()
+    reason = Varchar(length=255)
+    created_at = Timestamptz()
+
+
+class SlotSeat(WardOwned, Table):
+    """Seats taken in one time slot of one group: the row the capacity check locks. Booking raises `taken`
+    with a conditional UPDATE (`taken < capacity`), so concurrent bookings of a slot queue on this row and
+    never exceed it; cancelling or moving lowers it. Unique per (ward, service_group, day, slot_start)."""
+
+    service_group = ForeignKey(ServiceGroup, null=False, on_delete=OnDelete.cascade)
+    day = Date()
+    slot_start = Time()
+    taken = Integer(default=0)

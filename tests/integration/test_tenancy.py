@@ -41,6 +41,7 @@ def fill(path: str, slug: str, samples: dict[str, int]) -> str:
 
 async def samples_of(world) -> dict[str, int]:
     """One object of ward B for every kind of id a ward URL can carry."""
+    from app.counter.tables import ClosedDay, Procedure, ServiceGroup
     from app.db import write_transaction
     from app.housing.services import new_qr_token
     from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay, StickerSheet
@@ -74,6 +75,12 @@ async def samples_of(world) -> dict[str, int]:
         await sheet.save()
         declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
         await declaration.save()
+        service_group = ServiceGroup.ward_new(letter="A", name="B group")
+        await service_group.save()
+        procedure = Procedure.ward_new(service_group=service_group.id, name="B procedure", created_at=datetime.now(UTC))
+        await procedure.save()
+        closed_day = ClosedDay.ward_new(day=date(2030, 1, 2), reason="B closed", created_at=datetime.now(UTC))
+        await closed_day.save()
     return {
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
@@ -82,6 +89,9 @@ async def samples_of(world) -> dict[str, int]:
         "request_id": ask.id,
         "sheet_id": sheet.id,
         "declaration_id": declaration.id,
+        "procedure_id": procedure.id,
+        "service_group_id": service_group.id,
+        "closed_day_id": closed_day.id,
     }
 
 

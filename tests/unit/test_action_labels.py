@@ -2,6 +2,8 @@
 
 from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
+from app.counter.bookings import BookingAction
+from app.counter.procedures import CatalogueAction
 from app.housing.import_controllers import IMPORTED
 from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
@@ -18,5 +20,9 @@ def _names(cls) -> set[str]:
 def test_every_recorded_action_has_a_label():
     kinds = (Action, PropertyAction, StayAction, RequestAction, SheetAction, DeclarationAction, DeskAction)
     recorded = set().union(*map(_names, kinds), {IMPORTED})
+    recorded = set().union(
+        *map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction, CatalogueAction, BookingAction)),
+        {IMPORTED},
+    )
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records
