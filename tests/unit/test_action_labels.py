@@ -2,6 +2,7 @@
 
 from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
+from app.counter.queue_labels import QueueAction
 from app.housing.import_controllers import IMPORTED
 from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
@@ -14,6 +15,8 @@ def _names(cls) -> set[str]:
 
 
 def test_every_recorded_action_has_a_label():
-    recorded = set().union(*map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction)), {IMPORTED})
+    recorded = set().union(
+        *map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction, QueueAction)), {IMPORTED}
+    )
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records
