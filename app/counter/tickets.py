@@ -281,6 +281,12 @@ def sort_waiting(rows: list[dict], now: datetime) -> list[dict]:
     return [by_id[w.id] for w in ordered]
 
 
+async def served_today(counter_id: int) -> int:
+    return await Ticket.ward_count().where(
+        (Ticket.counter == counter_id) & (Ticket.day == today()) & (Ticket.status == TicketStatus.done)
+    )
+
+
 # --- the counter's actions -----------------------------------------------------------------------------------
 
 
@@ -480,7 +486,7 @@ async def pause(counter_id: int, *, officer_id: int | None, reason: str) -> None
     if not reason:
         raise RuleError(_l("Say why the counter pauses."), field="reason")
     if len(reason) > 200:
-        raise RuleError(_l("At most %(count)s characters.", count=200), field="reason")
+        raise RuleError(_l("At most %(n)s characters.", n=200), field="reason")
     async with write_transaction():
         await _hold_counter(counter_id, officer_id)
         await Counter.ward_update(
