@@ -23,6 +23,10 @@ from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.counter import booking_controllers as booking_pages
 from app.counter import procedure_controllers as procedure_pages
+from app.counter import board_controllers as board_pages
+from app.counter import desk_controllers as counter_pages
+from app.counter import kiosk_controllers as kiosk_pages
+from app.counter import live as counter_live
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
 from app.housing import import_controllers as import_pages
@@ -77,6 +81,9 @@ def ward_router() -> Router:
             *declaration_pages.ROUTES,
             *procedure_pages.ROUTES,
             *booking_pages.ROUTES,
+            *kiosk_pages.ROUTES,
+            *counter_pages.ROUTES,
+            *board_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],
@@ -94,6 +101,7 @@ def create_app() -> Litestar:
         await purge_expired()  # housekeeping: expired sessions are already ignored when read
 
     async def on_shutdown() -> None:
+        await counter_live.stop()  # this worker's LISTEN connection for the live queue pages
         await stop_sticker_sheets()  # sheets being rendered here are marked failed while the database is open
         await close_db(owner)
         shutdown_pool()  # the sticker sheets' worker processes, if a large sheet started them

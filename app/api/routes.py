@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from app.accounts import services
 from app.accounts.tables import Role
 from app.api.booking import booking_api
+from app.api.counter_queue import counter_queue_api
 from app.api.housing import housing_api
 from app.api.residence import residence_api
 from app.api.schemas import AccountOut, DecisionIn, MeOut, RoleOut, WardOut
@@ -115,6 +116,7 @@ ward_api = Router(
     path="/w/{ward_slug:str}",
     route_handlers=[
         ward_info, ward_accounts, approve_landlord, reject_landlord, housing_api, residence_api, booking_api,
+        counter_queue_api,
     ],  # fmt: skip
     dependencies={"ward": Provide(provide_ward)},
     guards=[ward_guard],

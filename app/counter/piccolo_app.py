@@ -1,12 +1,26 @@
 from piccolo.conf.apps import AppConfig
 
-from app.counter.tables import Booking, BookingSettings, ClosedDay, Procedure, ServiceGroup, SlotSeat
+from app.counter.tables import (
+    Booking,
+    BookingSettings,
+    ClosedDay,
+    Counter,
+    CounterGroup,
+    Procedure,
+    ServiceGroup,
+    SlotSeat,
+    Ticket,
+    TicketSequence,
+)
 from app.settings import ROOT
 
 APP_CONFIG = AppConfig(
     app_name="counter",
     migrations_folder_path=str(ROOT / "migrations" / "counter"),
-    table_classes=[ServiceGroup, Procedure, Booking, BookingSettings, ClosedDay, SlotSeat],
+    table_classes=[
+        ServiceGroup, Procedure, Booking, BookingSettings, ClosedDay, SlotSeat, Counter, CounterGroup, TicketSequence,
+        Ticket,
+    ],  # fmt: skip
     migration_dependencies=["tenants.piccolo_app", "app.accounts.piccolo_app"],
     commands=[],
 )

@@ -81,7 +81,9 @@ async def samples_of(world) -> dict[str, int]:
         await procedure.save()
         closed_day = ClosedDay.ward_new(day=date(2030, 1, 2), reason="B closed", created_at=datetime.now(UTC))
         await closed_day.save()
+    queue = await _queue_samples(world.b.id)
     return {
+        **queue,
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
         "room_id": room.id,
@@ -93,6 +95,18 @@ async def samples_of(world) -> dict[str, int]:
         "service_group_id": service_group.id,
         "closed_day_id": closed_day.id,
     }
+
+
+async def _queue_samples(ward_id: int) -> dict[str, int]:
+    """A counter and a ticket of ward B (the queue's path parameters)."""
+    from app.counter.tickets import take_walk_in
+    from tests.queue_fixtures import make_counter, make_groups
+
+    groups = await make_groups(ward_id, "A")
+    counter_id = await make_counter(ward_id, 1, [groups["A"]])
+    async with ward_scope(ward_id):
+        ticket_id = await take_walk_in(groups["A"])
+    return {"counter_id": counter_id, "ticket_id": ticket_id}
 
 
 async def _request(b, method: str, url: str):

@@ -4,6 +4,7 @@ from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
 from app.counter.bookings import BookingAction
 from app.counter.procedures import CatalogueAction
+from app.counter.queue_labels import QueueAction
 from app.housing.import_controllers import IMPORTED
 from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
@@ -20,7 +21,7 @@ def _names(cls) -> set[str]:
 def test_every_recorded_action_has_a_label():
     kinds = (
         Action, PropertyAction, StayAction, RequestAction, SheetAction, DeclarationAction, DeskAction,
-        CatalogueAction, BookingAction,
+        CatalogueAction, BookingAction, QueueAction,
     )  # fmt: skip
     recorded = set().union(*map(_names, kinds), {IMPORTED})
     assert recorded - ACTION_LABELS.keys() == set()
