@@ -21,6 +21,8 @@ from app.accounts.sessions import purge_expired
 from app.api.routes import api_router
 from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
+from app.counter import dossier_controllers as dossier_pages
+from app.counter import rating_controllers as rating_pages
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
 from app.housing import import_controllers as import_pages
@@ -73,6 +75,8 @@ def ward_router() -> Router:
             *sticker_sheet_pages.ROUTES,
             *police_pages.ROUTES,
             *declaration_pages.ROUTES,
+            *dossier_pages.ROUTES,
+            *rating_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],

@@ -74,6 +74,7 @@ async def samples_of(world) -> dict[str, int]:
         await sheet.save()
         declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
         await declaration.save()
+    counter = await counter_samples(world.b.id)
     return {
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
@@ -82,7 +83,28 @@ async def samples_of(world) -> dict[str, int]:
         "request_id": ask.id,
         "sheet_id": sheet.id,
         "declaration_id": declaration.id,
+        **counter,
     }
+
+
+async def counter_samples(ward_id: int) -> dict[str, int]:
+    """Ward B's dossier, report (and their kin) for the counter's back-office routes."""
+    from app.counter.dossier_tables import Dossier
+    from app.counter.tables import Procedure, ServiceGroup
+    from app.db import write_transaction
+
+    now = datetime.now(UTC)
+    async with ward_scope(ward_id), write_transaction():
+        group = ServiceGroup.ward_new(letter="Z", name="B group")
+        await group.save()
+        proc = Procedure.ward_new(service_group=group.id, name="B procedure", processing_days=1, created_at=now)
+        await proc.save()
+        dossier = Dossier.ward_new(
+            code="B-1", token="b-ward-dossier-token", procedure=proc.id, applicant_name="B applicant",
+            applicant_phone="0933000222", received_at=now, legal_due_at=now, due_at=now,
+        )  # fmt: skip
+        await dossier.save()
+    return {"dossier_id": dossier.id}
 
 
 async def _request(b, method: str, url: str):

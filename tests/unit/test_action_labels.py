@@ -2,6 +2,8 @@
 
 from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
+from app.counter.dossier_controllers import TRACK_FAILED
+from app.counter.dossiers import DossierAction
 from app.housing.import_controllers import IMPORTED
 from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
@@ -14,6 +16,7 @@ def _names(cls) -> set[str]:
 
 
 def test_every_recorded_action_has_a_label():
-    recorded = set().union(*map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction)), {IMPORTED})
+    actions = (Action, PropertyAction, StayAction, RequestAction, SheetAction, DossierAction)
+    recorded = set().union(*map(_names, actions), {IMPORTED, TRACK_FAILED})
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records
