@@ -12,6 +12,7 @@ from enum import StrEnum
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Time, Timestamptz, Varchar
 from piccolo.table import Table
 
+from app.accounts.tables import User
 from tenants.scope import WardOwned
 
 
@@ -69,3 +70,88 @@ class Booking(WardOwned, Table):
     created_at = Timestamptz()
     cancelled_at = Timestamptz(null=True, default=None)
     checked_in_at = Timestamptz(null=True, default=None)
+
+
+# --- The queue: counters and tickets -------------------------------------------------------------------------
+
+
+class Counter(WardOwned, Table):
+    """A desk (quầy) that calls tickets of the service groups it serves. Unique per (ward, number)."""
+
+    number = Integer()  # shown on the board: "Quầy 2"
+    name = Varchar(length=60, default="")  # optional label, e.g. "Tư pháp - Hộ tịch"
+    officer = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)  # who sits there now
+    paused = Boolean(default=False)
+    pause_reason = Varchar(length=200, default="")
+    paused_at = Timestamptz(null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class CounterGroup(WardOwned, Table):
+    """Which service groups a counter calls. Unique per (ward, counter, service_group)."""
+
+    counter = ForeignKey(Counter, null=False, index=True, on_delete=OnDelete.cascade)
+    service_group = ForeignKey(ServiceGroup, null=False, index=True, on_delete=OnDelete.cascade)
+
+
+class TicketSequence(WardOwned, Table):
+    """The last number given in a group on a day. Taking a ticket increments it with one upsert inside the
+    ticket's transaction, so two kiosks never get the same number and a failed insert leaves no gap.
+    Unique per (ward, day, service_group)."""
+
+    day = Date()
+    service_group = ForeignKey(ServiceGroup, null=False, index=True, on_delete=OnDelete.cascade)
+    last_number = Integer(default=0)
+
+
+class TicketStatus(StrEnum):
+    waiting = "waiting"
+    called = "called"  # shown on the board, the person walks to the counter
+    serving = "serving"
+    done = "done"
+    no_show = "no_show"  # called and did not come (skipped)
+    transferred = "transferred"  # ended here; a new row carries the same number on in its new queue
+    cancelled = "cancelled"  # the day closed while it still waited
+
+
+class Priority(StrEnum):
+    none = ""
+    booked = "booked"  # a booking checked in; first in line once its slot has started
+    elderly = "elderly"
+    disabled = "disabled"
+
+
+class Ticket(WardOwned, Table):
+    """A queue number (số thứ tự) for today. `token` is unguessable and opens the ticket's page on the
+    person's phone (the ticket's QR); that page shows the number and the queue, never who holds it.
+
+    A transfer ends this row (`transferred`) and starts a new one with the same number and label in the new
+    queue (`transferred_from`), so each counter's service keeps its own call, start and end times."""
+
+    day = Date(index=True)  # Vietnam's date of the arrival
+    service_group = ForeignKey(ServiceGroup, null=False, index=True, on_delete=OnDelete.restrict)
+    number = Integer()
+    label = Varchar(length=8)  # "A012": the group's letter and the number
+    procedure = ForeignKey(Procedure, null=True, default=None, on_delete=OnDelete.set_null)
+    booking = ForeignKey(Booking, null=True, default=None, index=True, on_delete=OnDelete.set_null)
+    priority = Varchar(length=10, choices=Priority, default=Priority.none)
+    priority_from = Timestamptz(null=True, default=None)  # a booked ticket's slot start; else its arrival
+    status = Varchar(length=12, choices=TicketStatus, default=TicketStatus.waiting)
+    counter = ForeignKey(Counter, null=True, default=None, index=True, on_delete=OnDelete.set_null)
+    target_counter = ForeignKey(Counter, null=True, default=None, on_delete=OnDelete.set_null)  # only it calls
+    officer = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)
+    transferred_from = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
+    # Who holds it, when known (a booking or a CCCD scan): for the officer's screen and the dossier only.
+    full_name = Varchar(length=120, default="")
+    id_number = Varchar(length=12, default="")
+    phone = Varchar(length=15, default="")
+    locale = Varchar(length=5, default="vi")
+    arrived_at = Timestamptz()  # when the person took the number (kept across a transfer)
+    queued_at = Timestamptz()  # when this row entered its queue: the wait counted for it starts here
+    called_at = Timestamptz(null=True, default=None)
+    started_at = Timestamptz(null=True, default=None)
+    ended_at = Timestamptz(null=True, default=None)
+    recall_count = Integer(default=0)
+    token = Varchar(length=32, unique=True, index=True)
+    archived = Boolean(default=False, index=True)
