@@ -23,6 +23,7 @@ from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
 from app.counter import dossier_controllers as dossier_pages
 from app.counter import rating_controllers as rating_pages
+from app.counter import report_controllers as report_pages
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
 from app.housing import import_controllers as import_pages
@@ -77,6 +78,7 @@ def ward_router() -> Router:
             *declaration_pages.ROUTES,
             *dossier_pages.ROUTES,
             *rating_pages.ROUTES,
+            *report_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],

@@ -12,7 +12,7 @@ from piccolo.columns import Boolean, Bytea, ForeignKey, Integer, OnDelete, Text,
 from piccolo.table import Table
 
 from app.accounts.tables import User
-from app.counter.tables import Booking, Procedure, ServiceGroup
+from app.counter.tables import Booking, Counter, Procedure, ServiceGroup, Ticket
 from app.housing.tables import Property
 from tenants.scope import WardOwned
 
@@ -46,6 +46,7 @@ class Dossier(WardOwned, Table):
     procedure = ForeignKey(Procedure, null=False, index=True, on_delete=OnDelete.restrict)
     service_group = ForeignKey(ServiceGroup, null=True, default=None, on_delete=OnDelete.restrict)
     booking = ForeignKey(Booking, null=True, default=None, on_delete=OnDelete.set_null)
+    ticket = ForeignKey(Ticket, null=True, default=None, on_delete=OnDelete.set_null)
     source = Varchar(length=10, default="direct")  # direct / booking / ticket
     applicant_name = Varchar(length=120)
     applicant_phone = Varchar(length=15)
@@ -88,12 +89,15 @@ class Rating(WardOwned, Table):
     (per-ward partial unique indexes). 5 = rất hài lòng … 1 = rất không hài lòng."""
 
     dossier = ForeignKey(Dossier, null=True, default=None, on_delete=OnDelete.restrict)
+    ticket = ForeignKey(Ticket, null=True, default=None, on_delete=OnDelete.restrict)
     level = Integer()
     reasons = Varchar(length=255, default="")  # chip codes, comma-separated
     comment = Text(default="")
     channel = Varchar(length=10, default="phone")  # phone / tablet
     procedure = ForeignKey(Procedure, null=True, default=None, on_delete=OnDelete.set_null)
     service_group = ForeignKey(ServiceGroup, null=True, default=None, on_delete=OnDelete.set_null)
+    counter = ForeignKey(Counter, null=True, default=None, on_delete=OnDelete.set_null)
+    officer = ForeignKey(User, null=True, default=None, on_delete=OnDelete.set_null)  # who served
     created_at = Timestamptz(index=True)
 
 

@@ -25,7 +25,7 @@ from litestar.connection import ASGIConnection
 from app.audit.service import record
 from app.counter import due as due_rules
 from app.counter.dossier_tables import Dossier, DossierEvent, DossierState, PaymentAccount
-from app.counter.tables import Booking, Procedure
+from app.counter.tables import Booking, Procedure, Ticket
 from app.db import is_postgres, is_unique_violation, write_transaction
 from app.errors import RuleError
 from app.i18n import TIMEZONE, _l, current_locale
@@ -182,7 +182,21 @@ async def booking_for_receipt(booking_id: int) -> dict | None:
 
 async def ticket_for_receipt(ticket_id: int) -> dict | None:
     """What a queue ticket knows of the applicant and the procedure, to prefill the receipt."""
-    return None
+    row = (
+        await Ticket.ward_select(
+            Ticket.procedure, Ticket.booking, Ticket.full_name, Ticket.phone, Ticket.id_number, Ticket.label
+        )
+        .where(Ticket.id == ticket_id)
+        .first()
+    )
+    if row is None:
+        return None
+    found = {"full_name": row["full_name"], "phone": row["phone"], "id_number": row["id_number"]}
+    if row["procedure"]:
+        found["procedure_id"] = str(row["procedure"])
+    if row["booking"]:
+        found["booking"] = str(row["booking"])
+    return {k: v for k, v in found.items() if v}
 
 
 async def _next_code(day: date) -> str:
@@ -247,8 +261,8 @@ async def receive(
                         fee=proc["fee"],
                         locale=current_locale(),
                     )
-                    if ticket_id is not None:
-                        _link_ticket(dossier, ticket_id)
+                    if ticket_id is not None and await Ticket.ward_exists().where(Ticket.id == ticket_id):
+                        dossier.ticket = ticket_id
                     await dossier.save()
                     break
             except Exception as exc:
@@ -267,11 +281,6 @@ async def receive(
         return f"/w/{ward_slug}/officer/dossiers/{dossier.id}"
 
     return await run_once(form_token, create)
-
-
-def _link_ticket(dossier: Dossier, ticket_id: int) -> None:
-    if hasattr(Dossier, "ticket"):
-        dossier.ticket = ticket_id  # type: ignore[attr-defined]
 
 
 async def _append(

@@ -13,4 +13,6 @@ ACTION_LABELS = {
     "dossier_fee_paid": _l("Dossier fee paid"),
     "dossier_lookup_failed": _l("Dossier not found by code and phone"),
     "payment_account_updated": _l("Fee account changed"),
+    "report_received": _l("Report received"),
+    "report_updated": _l("Report handled"),
 }

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from litestar.connection import ASGIConnection
 
 from app.counter.dossier_tables import Dossier, DossierState, Rating
+from app.counter.tables import Ticket, TicketStatus
 from app.db import is_unique_violation, write_transaction
 from app.errors import RuleError
 from app.i18n import _l
@@ -63,7 +64,13 @@ async def rateable_dossier(token: str) -> dict | None:
         return None
     return (
         await Dossier.ward_select(
-            Dossier.id, Dossier.code, Dossier.state, Dossier.procedure, Dossier.service_group, Dossier.procedure.name
+            Dossier.id,
+            Dossier.code,
+            Dossier.state,
+            Dossier.procedure,
+            Dossier.service_group,
+            Dossier.received_by,
+            Dossier.procedure.name,
         )
         .where(Dossier.token == token)
         .first()
@@ -102,5 +109,47 @@ async def rate_dossier(
         "channel": channel if channel in CHANNELS else "phone",
         "procedure": dossier["procedure"],
         "service_group": dossier["service_group"],
+        "officer": dossier["received_by"],
+    }
+    return await _save(values)
+
+
+async def rating_of_ticket(ticket_id: int) -> dict | None:
+    return await Rating.ward_select(Rating.level, Rating.created_at).where(Rating.ticket == ticket_id).first()
+
+
+async def rateable_ticket(token: str) -> dict | None:
+    """The ticket behind its phone page's token; after a transfer, the row that carried it on (the service
+    that ended it is the one rated)."""
+    if not token or len(token) > 40:
+        return None
+    columns = (
+        Ticket.id, Ticket.label, Ticket.status, Ticket.procedure, Ticket.service_group, Ticket.counter,
+        Ticket.officer, Ticket.service_group.name,
+    )  # fmt: skip
+    row = await Ticket.ward_select(*columns).where(Ticket.token == token).first()
+    for _hop in range(20):  # a ticket is transferred a few times at most
+        if row is None or row["status"] != TicketStatus.transferred:
+            break
+        row = await Ticket.ward_select(*columns).where(Ticket.transferred_from == row["id"]).first()
+    return row
+
+
+async def rate_ticket(
+    ticket: dict, *, level: int | None, reasons: str, comment: str, channel: str, connection: ASGIConnection | None
+) -> bool:
+    """Rate a finished ticket's service. True for a new rating, False when it was already rated."""
+    if ticket["status"] != TicketStatus.done:
+        raise RuleError(NOT_YET, status_code=409)
+    values = {
+        "ticket": ticket["id"],
+        "level": check_level(level),
+        "reasons": reasons,
+        "comment": comment,
+        "channel": channel if channel in CHANNELS else "phone",
+        "procedure": ticket["procedure"],
+        "service_group": ticket["service_group"],
+        "counter": ticket["counter"],
+        "officer": ticket["officer"],
     }
     return await _save(values)

@@ -89,7 +89,7 @@ async def samples_of(world) -> dict[str, int]:
 
 async def counter_samples(ward_id: int) -> dict[str, int]:
     """Ward B's dossier, report (and their kin) for the counter's back-office routes."""
-    from app.counter.dossier_tables import Dossier
+    from app.counter.dossier_tables import Dossier, Report
     from app.counter.tables import Procedure, ServiceGroup
     from app.db import write_transaction
 
@@ -104,7 +104,9 @@ async def counter_samples(ward_id: int) -> dict[str, int]:
             applicant_phone="0933000222", received_at=now, legal_due_at=now, due_at=now,
         )  # fmt: skip
         await dossier.save()
-    return {"dossier_id": dossier.id}
+        report = Report.ward_new(code="BWARDREPORT", category="other", text="B report text", created_at=now)
+        await report.save()
+    return {"dossier_id": dossier.id, "report_id": report.id}
 
 
 async def _request(b, method: str, url: str):
