@@ -21,6 +21,7 @@ from app.accounts.sessions import purge_expired
 from app.api.routes import api_router
 from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
+from app.counter import dashboard_controllers as dashboard_pages
 from app.counter import dossier_controllers as dossier_pages
 from app.counter import rating_controllers as rating_pages
 from app.counter import report_controllers as report_pages
@@ -79,6 +80,7 @@ def ward_router() -> Router:
             *dossier_pages.ROUTES,
             *rating_pages.ROUTES,
             *report_pages.ROUTES,
+            *dashboard_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],
