@@ -21,8 +21,12 @@ from app.accounts.sessions import purge_expired
 from app.api.routes import api_router
 from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
+from app.counter import board_controllers as board_pages
 from app.counter import dashboard_controllers as dashboard_pages
+from app.counter import desk_controllers as counter_pages
 from app.counter import dossier_controllers as dossier_pages
+from app.counter import kiosk_controllers as kiosk_pages
+from app.counter import live as counter_live
 from app.counter import rating_controllers as rating_pages
 from app.counter import report_controllers as report_pages
 from app.db import close_db, open_db
@@ -77,6 +81,9 @@ def ward_router() -> Router:
             *sticker_sheet_pages.ROUTES,
             *police_pages.ROUTES,
             *declaration_pages.ROUTES,
+            *kiosk_pages.ROUTES,
+            *counter_pages.ROUTES,
+            *board_pages.ROUTES,
             *dossier_pages.ROUTES,
             *rating_pages.ROUTES,
             *report_pages.ROUTES,
@@ -98,6 +105,7 @@ def create_app() -> Litestar:
         await purge_expired()  # housekeeping: expired sessions are already ignored when read
 
     async def on_shutdown() -> None:
+        await counter_live.stop()  # this worker's LISTEN connection for the live queue pages
         await stop_sticker_sheets()  # sheets being rendered here are marked failed while the database is open
         await close_db(owner)
         shutdown_pool()  # the sticker sheets' worker processes, if a large sheet started them

@@ -4,6 +4,7 @@ from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
 from app.counter.dossier_controllers import TRACK_FAILED
 from app.counter.dossiers import DossierAction
+from app.counter.queue_labels import QueueAction
 from app.counter.reports import ReportAction
 from app.housing.import_controllers import IMPORTED
 from app.housing.self_registration import RequestAction
@@ -17,7 +18,7 @@ def _names(cls) -> set[str]:
 
 
 def test_every_recorded_action_has_a_label():
-    actions = (Action, PropertyAction, StayAction, RequestAction, SheetAction, DossierAction, ReportAction)
+    actions = (Action, PropertyAction, StayAction, RequestAction, SheetAction, QueueAction, DossierAction, ReportAction)
     recorded = set().union(*map(_names, actions), {IMPORTED, TRACK_FAILED})
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records

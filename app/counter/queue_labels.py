@@ -1,0 +1,18 @@
+"""The queue's audited actions and how they read in the ward's log."""
+
+from __future__ import annotations
+
+from app.i18n import _l
+
+
+class QueueAction:
+    COUNTER_CREATED = "counter_created"
+    COUNTER_UPDATED = "counter_updated"
+    DAY_CLOSED = "counter_day_closed"
+
+
+ACTION_LABELS = {
+    QueueAction.COUNTER_CREATED: _l("Counter created"),
+    QueueAction.COUNTER_UPDATED: _l("Counter changed"),
+    QueueAction.DAY_CLOSED: _l("Counter day closed"),
+}
