@@ -24,9 +24,13 @@ from app.cli import NhaTroCLI
 from app.counter import booking_controllers as booking_pages
 from app.counter import procedure_controllers as procedure_pages
 from app.counter import board_controllers as board_pages
+from app.counter import dashboard_controllers as dashboard_pages
 from app.counter import desk_controllers as counter_pages
+from app.counter import dossier_controllers as dossier_pages
 from app.counter import kiosk_controllers as kiosk_pages
 from app.counter import live as counter_live
+from app.counter import rating_controllers as rating_pages
+from app.counter import report_controllers as report_pages
 from app.db import close_db, open_db
 from app.housing import controllers as housing_pages
 from app.housing import import_controllers as import_pages
@@ -84,6 +88,10 @@ def ward_router() -> Router:
             *kiosk_pages.ROUTES,
             *counter_pages.ROUTES,
             *board_pages.ROUTES,
+            *dossier_pages.ROUTES,
+            *rating_pages.ROUTES,
+            *report_pages.ROUTES,
+            *dashboard_pages.ROUTES,
         ],
         dependencies={"ward": Provide(provide_ward)},
         guards=[ward_guard],

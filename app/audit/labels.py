@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.audit.service import Action
 from app.counter.booking_labels import ACTION_LABELS as BOOKING_ACTION_LABELS
+from app.counter.labels import ACTION_LABELS as COUNTER_ACTION_LABELS
 from app.counter.queue_labels import ACTION_LABELS as QUEUE_ACTION_LABELS
 from app.housing.labels import ACTION_LABELS as HOUSING_ACTION_LABELS
 from app.i18n import _l
@@ -31,6 +32,7 @@ ACTION_LABELS = {
     **HOUSING_ACTION_LABELS,
     **RESIDENCE_ACTION_LABELS,
     **BOOKING_ACTION_LABELS,
+    **COUNTER_ACTION_LABELS,
     **QUEUE_ACTION_LABELS,
 }
 

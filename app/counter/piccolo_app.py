@@ -24,3 +24,10 @@ APP_CONFIG = AppConfig(
     migration_dependencies=["tenants.piccolo_app", "app.accounts.piccolo_app"],
     commands=[],
 )
+
+# The back office (dossiers, fee account, ratings, reports) keeps its tables in a module of its own.
+from app.counter.dossier_tables import DOSSIER_TABLES  # noqa: E402
+
+for _table in DOSSIER_TABLES:
+    APP_CONFIG.register_table(_table)
+APP_CONFIG.migration_dependencies.append("app.housing.piccolo_app")  # reports may name a property

@@ -75,15 +75,17 @@ async def samples_of(world) -> dict[str, int]:
         await sheet.save()
         declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
         await declaration.save()
-        service_group = ServiceGroup.ward_new(letter="A", name="B group")
+        service_group = ServiceGroup.ward_new(letter="Y", name="B group")
         await service_group.save()
         procedure = Procedure.ward_new(service_group=service_group.id, name="B procedure", created_at=datetime.now(UTC))
         await procedure.save()
         closed_day = ClosedDay.ward_new(day=date(2030, 1, 2), reason="B closed", created_at=datetime.now(UTC))
         await closed_day.save()
     queue = await _queue_samples(world.b.id)
+    counter = await counter_samples(world.b.id)
     return {
         **queue,
+        **counter,
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
         "room_id": room.id,
@@ -107,6 +109,28 @@ async def _queue_samples(ward_id: int) -> dict[str, int]:
     async with ward_scope(ward_id):
         ticket_id = await take_walk_in(groups["A"])
     return {"counter_id": counter_id, "ticket_id": ticket_id}
+
+
+async def counter_samples(ward_id: int) -> dict[str, int]:
+    """Ward B's dossier, report (and their kin) for the counter's back-office routes."""
+    from app.counter.dossier_tables import Dossier, Report
+    from app.counter.tables import Procedure, ServiceGroup
+    from app.db import write_transaction
+
+    now = datetime.now(UTC)
+    async with ward_scope(ward_id), write_transaction():
+        group = ServiceGroup.ward_new(letter="Z", name="B group")
+        await group.save()
+        proc = Procedure.ward_new(service_group=group.id, name="B procedure", processing_days=1, created_at=now)
+        await proc.save()
+        dossier = Dossier.ward_new(
+            code="B-1", token="b-ward-dossier-token", procedure=proc.id, applicant_name="B applicant",
+            applicant_phone="0933000222", received_at=now, legal_due_at=now, due_at=now,
+        )  # fmt: skip
+        await dossier.save()
+        report = Report.ward_new(code="BWARDREPORT", category="other", text="B report text", created_at=now)
+        await report.save()
+    return {"dossier_id": dossier.id, "report_id": report.id}
 
 
 async def _request(b, method: str, url: str):

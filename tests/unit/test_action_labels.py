@@ -4,7 +4,10 @@ from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
 from app.counter.bookings import BookingAction
 from app.counter.procedures import CatalogueAction
+from app.counter.dossier_controllers import TRACK_FAILED
+from app.counter.dossiers import DossierAction
 from app.counter.queue_labels import QueueAction
+from app.counter.reports import ReportAction
 from app.housing.import_controllers import IMPORTED
 from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
@@ -21,8 +24,8 @@ def _names(cls) -> set[str]:
 def test_every_recorded_action_has_a_label():
     kinds = (
         Action, PropertyAction, StayAction, RequestAction, SheetAction, DeclarationAction, DeskAction,
-        CatalogueAction, BookingAction, QueueAction,
+        CatalogueAction, BookingAction, QueueAction, DossierAction, ReportAction,
     )  # fmt: skip
-    recorded = set().union(*map(_names, kinds), {IMPORTED})
+    recorded = set().union(*map(_names, kinds), {IMPORTED, TRACK_FAILED})
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records
