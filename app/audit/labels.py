@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.audit.service import Action
 from app.housing.labels import ACTION_LABELS as HOUSING_ACTION_LABELS
 from app.i18n import _l
+from app.notify.labels import ACTION_LABELS as NOTIFY_ACTION_LABELS
 
 ACTION_LABELS = {
     Action.SIGN_IN: _l("Signed in"),
@@ -26,6 +27,7 @@ ACTION_LABELS = {
     Action.WARD_SWITCHED: _l("Switched ward"),
     Action.RENTER_VIEWED: _l("Renter's details viewed"),
     **HOUSING_ACTION_LABELS,
+    **NOTIFY_ACTION_LABELS,
 }
 
 
