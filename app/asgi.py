@@ -31,6 +31,7 @@ from app.housing.sticker_sheets import stop_jobs as stop_sticker_sheets
 from app.housing.stickers import shutdown_pool
 from app.notify import controllers as notify_pages
 from app.notify import dispatch as notify_dispatch
+from app.notify import scheduler as notify_scheduler
 from app.notify import ward_controllers as notify_ward_pages
 from app.notify.bell import BellMiddleware
 from app.residence import landlord_controllers as declaration_pages
@@ -94,8 +95,10 @@ def create_app() -> Litestar:
         await open_db(owner)
         await purge_expired()  # housekeeping: expired sessions are already ignored when read
         notify_dispatch.start()  # sends queued messages in the background (notify.dispatch)
+        notify_scheduler.start()  # produces due reminders, one worker at a time (scheduler.enabled)
 
     async def on_shutdown() -> None:
+        await notify_scheduler.stop()
         await notify_dispatch.stop()
         await stop_sticker_sheets()  # sheets being rendered here are marked failed while the database is open
         await close_db(owner)

@@ -40,8 +40,12 @@ How a context notifies someone
      subject): sending twice writes once. Leave it out only for messages that may legitimately repeat.
    * Inside `ward_scope()` the messages are the ward's (its transports, its officers' outbox page); outside
      any ward they are platform messages.
+   * `await ward_base()` is the current ward's "/w/<slug>", for a `url` where no WardContext is at hand.
    * `not_before=` delays sending (e.g. a rating request an hour after the service).
-   * Dates and datetimes in `data` are written as dd/MM/yyyy (HH:mm, Vietnam time).
+   * Dates and datetimes in `data` are written as dd/MM/yyyy (HH:mm, Vietnam time); an `_l(...)` value (a
+     label such as a kind or a status) is translated into the recipient's language.
+   * `send_many(event, [Message(to=..., data=..., subject=...), ...])` does the same for many recipients in a
+     few statements (the scheduler's reminders).
 
 What happens next
 -----------------
@@ -56,6 +60,17 @@ call `send()` with a subject naming the reminder's due moment, so each is produc
 """
 
 from app.notify.registry import Event, UnknownEvent, event, get_event, load_events
-from app.notify.service import Recipient, send
+from app.notify.service import Message, Recipient, send, send_many, ward_base
 
-__all__ = ["Event", "Recipient", "UnknownEvent", "event", "get_event", "load_events", "send"]
+__all__ = [
+    "Event",
+    "Message",
+    "Recipient",
+    "UnknownEvent",
+    "event",
+    "get_event",
+    "load_events",
+    "send",
+    "send_many",
+    "ward_base",
+]

@@ -31,7 +31,10 @@ class Rendered:
 
 
 def _fill(message: LazyText, locale: str, data: Mapping[str, Any]) -> str:
-    return translations(locale).gettext(message.message) % _Data(data)
+    catalogue = translations(locale)
+    # A label given as a message (`_l(...)` in the data, stored as {"$t": id}) is read in the same language.
+    values = {k: catalogue.gettext(v["$t"]) if isinstance(v, dict) and "$t" in v else v for k, v in data.items()}
+    return catalogue.gettext(message.message) % _Data(values)
 
 
 def absolute_url(path: str) -> str:
