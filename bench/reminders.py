@@ -144,7 +144,8 @@ async def _measure_async() -> int:
             rows = await OutboxMessage.ward_count()
         again = await run_due(now=now + timedelta(minutes=1), owner="bench-2", force=True)
         reminders = produced.get("booking_day_before", 0)
-        print(f"  produced {reminders:,} reminders ({rows:,} outbox rows) in {seconds:.1f} s: {reminders / seconds:,.0f}/s")
+        rate = reminders / seconds
+        print(f"  produced {reminders:,} reminders ({rows:,} outbox rows) in {seconds:.1f} s: {rate:,.0f}/s")
         print(f"  a second run over the same span produced {sum(again.values())}")
         ok = reminders == BOOKINGS and rows == BOOKINGS and sum(again.values()) == 0 and seconds < TARGET_SECONDS
         print(f"  target: {BOOKINGS:,} in under {TARGET_SECONDS:.0f} s, none twice: {'PASS' if ok else 'FAIL'}")
