@@ -12,6 +12,7 @@ BENCHES = [
     "bench.residency_search",
     "bench.police_desk",
     "bench.booking",
+    "bench.reminders",
 ]
 
 

@@ -12,6 +12,7 @@ from app.accounts.labels import role_label, status_label
 from app.audit.labels import action_label
 from app.housing import nationalities
 from app.housing.labels import kind_label, property_status_label
+from app.notify.labels import channel_label, message_status_label
 from app.once import new_form_token
 from app.residence.labels import declaration_kind_label, declaration_state_label, id_type_label
 from app.settings import ROOT, get_settings
@@ -53,6 +54,8 @@ def make_environment() -> Environment:
         declaration_kind_label=declaration_kind_label,
         declaration_state_label=declaration_state_label,
         id_type_label=id_type_label,
+        channel_label=channel_label,
+        message_status_label=message_status_label,
     )
     return env
 

@@ -45,6 +45,7 @@ async def samples_of(world) -> dict[str, int]:
     from app.db import write_transaction
     from app.housing.services import new_qr_token
     from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay, StickerSheet
+    from app.notify.tables import OutboxMessage
     from app.residence.tables import Declaration
     from tests.helpers import make_user
 
@@ -83,6 +84,16 @@ async def samples_of(world) -> dict[str, int]:
         await closed_day.save()
     queue = await _queue_samples(world.b.id)
     counter = await counter_samples(world.b.id)
+        message = OutboxMessage.ward_new(
+            event="x.y",
+            channel="sms",
+            address="0933000111",
+            dedupe_key="b",
+            status="dead",
+            next_attempt_at=datetime.now(UTC),
+            created_at=datetime.now(UTC),
+        )
+        await message.save()
     return {
         **queue,
         **counter,
@@ -96,6 +107,7 @@ async def samples_of(world) -> dict[str, int]:
         "procedure_id": procedure.id,
         "service_group_id": service_group.id,
         "closed_day_id": closed_day.id,
+        "message_id": message.id,
     }
 
 

@@ -15,6 +15,7 @@ from app.housing.stays import StayAction
 from app.housing.sticker_sheets import SheetAction
 from app.residence.declarations import DeclarationAction
 from app.residence.inbox import DeskAction
+from app.notify.labels import NotifyAction
 
 
 def _names(cls) -> set[str]:
@@ -24,7 +25,7 @@ def _names(cls) -> set[str]:
 def test_every_recorded_action_has_a_label():
     kinds = (
         Action, PropertyAction, StayAction, RequestAction, SheetAction, DeclarationAction, DeskAction,
-        CatalogueAction, BookingAction, QueueAction, DossierAction, ReportAction,
+        CatalogueAction, BookingAction, QueueAction, DossierAction, ReportAction, NotifyAction,
     )  # fmt: skip
     recorded = set().union(*map(_names, kinds), {IMPORTED, TRACK_FAILED})
     assert recorded - ACTION_LABELS.keys() == set()
