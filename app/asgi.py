@@ -21,14 +21,14 @@ from app.accounts.sessions import purge_expired
 from app.api.routes import api_router
 from app.audit import controllers as audit_pages
 from app.cli import NhaTroCLI
-from app.counter import booking_controllers as booking_pages
-from app.counter import procedure_controllers as procedure_pages
 from app.counter import board_controllers as board_pages
+from app.counter import booking_controllers as booking_pages
 from app.counter import dashboard_controllers as dashboard_pages
 from app.counter import desk_controllers as counter_pages
 from app.counter import dossier_controllers as dossier_pages
 from app.counter import kiosk_controllers as kiosk_pages
 from app.counter import live as counter_live
+from app.counter import procedure_controllers as procedure_pages
 from app.counter import rating_controllers as rating_pages
 from app.counter import report_controllers as report_pages
 from app.db import close_db, open_db

@@ -115,9 +115,15 @@ async def reject_landlord(
 ward_api = Router(
     path="/w/{ward_slug:str}",
     route_handlers=[
-        ward_info, ward_accounts, approve_landlord, reject_landlord, housing_api, residence_api, booking_api,
+        ward_info,
+        ward_accounts,
+        approve_landlord,
+        reject_landlord,
+        housing_api,
+        residence_api,
+        booking_api,
         counter_queue_api,
-    ],  # fmt: skip
+    ],
     dependencies={"ward": Provide(provide_ward)},
     guards=[ward_guard],
 )

@@ -8,8 +8,8 @@ from app.counter.labels import ACTION_LABELS as COUNTER_ACTION_LABELS
 from app.counter.queue_labels import ACTION_LABELS as QUEUE_ACTION_LABELS
 from app.housing.labels import ACTION_LABELS as HOUSING_ACTION_LABELS
 from app.i18n import _l
-from app.residence.labels import ACTION_LABELS as RESIDENCE_ACTION_LABELS
 from app.notify.labels import ACTION_LABELS as NOTIFY_ACTION_LABELS
+from app.residence.labels import ACTION_LABELS as RESIDENCE_ACTION_LABELS
 
 ACTION_LABELS = {
     Action.SIGN_IN: _l("Signed in"),

@@ -18,9 +18,17 @@ APP_CONFIG = AppConfig(
     app_name="counter",
     migrations_folder_path=str(ROOT / "migrations" / "counter"),
     table_classes=[
-        ServiceGroup, Procedure, Booking, BookingSettings, ClosedDay, SlotSeat, Counter, CounterGroup, TicketSequence,
+        ServiceGroup,
+        Procedure,
+        Booking,
+        BookingSettings,
+        ClosedDay,
+        SlotSeat,
+        Counter,
+        CounterGroup,
+        TicketSequence,
         Ticket,
-    ],  # fmt: skip
+    ],
     migration_dependencies=["tenants.piccolo_app", "app.accounts.piccolo_app"],
     commands=[],
 )

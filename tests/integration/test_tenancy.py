@@ -82,8 +82,6 @@ async def samples_of(world) -> dict[str, int]:
         await procedure.save()
         closed_day = ClosedDay.ward_new(day=date(2030, 1, 2), reason="B closed", created_at=datetime.now(UTC))
         await closed_day.save()
-    queue = await _queue_samples(world.b.id)
-    counter = await counter_samples(world.b.id)
         message = OutboxMessage.ward_new(
             event="x.y",
             channel="sms",
@@ -94,6 +92,8 @@ async def samples_of(world) -> dict[str, int]:
             created_at=datetime.now(UTC),
         )
         await message.save()
+    queue = await _queue_samples(world.b.id)
+    counter = await counter_samples(world.b.id)
     return {
         **queue,
         **counter,

@@ -3,9 +3,9 @@
 from app.audit.labels import ACTION_LABELS
 from app.audit.service import Action
 from app.counter.bookings import BookingAction
-from app.counter.procedures import CatalogueAction
 from app.counter.dossier_controllers import TRACK_FAILED
 from app.counter.dossiers import DossierAction
+from app.counter.procedures import CatalogueAction
 from app.counter.queue_labels import QueueAction
 from app.counter.reports import ReportAction
 from app.housing.import_controllers import IMPORTED
@@ -13,9 +13,9 @@ from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
 from app.housing.stays import StayAction
 from app.housing.sticker_sheets import SheetAction
+from app.notify.labels import NotifyAction
 from app.residence.declarations import DeclarationAction
 from app.residence.inbox import DeskAction
-from app.notify.labels import NotifyAction
 
 
 def _names(cls) -> set[str]:
