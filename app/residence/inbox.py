@@ -11,6 +11,7 @@ whole batch before anything is written, since it is missing for every one of the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,7 @@ from app.errors import RuleError
 from app.housing.tables import Property
 from app.i18n import _l
 from app.residence.deadlines import DeclarationKind, describe_due
-from app.residence.declarations import SNAPSHOT_FIELDS, S, change_state, history
+from app.residence.declarations import SNAPSHOT_FIELDS, S, change_state, history, kind_label
 from app.residence.tables import Declaration, DeskSettings
 
 LIMIT = 200
@@ -172,7 +173,12 @@ async def declaration_shown(declaration_id: int, *, connection: ASGIConnection) 
         await record_views(
             [(row["renter"], row["full_name"])], connection=connection, page=f"police/declarations/{declaration_id}"
         )
-    return {"declaration": row, "events": await history(declaration_id), "viewers": await viewers_of(row["renter"])}
+    events = await history(declaration_id)
+    for event in events:  # what changed, as field: value
+        event["changes"] = json.loads(event["changes"] or "{}")
+        if event["changes"].get("kind"):
+            event["changes"]["kind"] = kind_label(event["changes"]["kind"])
+    return {"declaration": row, "events": events, "viewers": await viewers_of(row["renter"])}
 
 
 # --- decisions -------------------------------------------------------------------------------------------

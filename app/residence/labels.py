@@ -28,6 +28,32 @@ def id_type_label(code: str) -> str:
     return str(_ID_TYPE_LABELS.get(code, code))
 
 
+# What a declaration's history may say changed (its snapshot fields, and the police's reference or reason).
+_FIELD_LABELS = {
+    "full_name": _l("Full name"),
+    "birth_date": _l("Birth date"),
+    "gender": _l("Gender"),
+    "id_type": _l("ID paper"),
+    "id_number": _l("ID number"),
+    "phone": _l("Phone number"),
+    "permanent_address": _l("Permanent address"),
+    "address": _l("Address of the stay"),
+    "room_code": _l("Room"),
+    "arrival_date": _l("Arrival"),
+    "expected_departure": _l("Expected departure"),
+    "reason": _l("Reason:"),
+    "reference": _l("Reference:"),
+    "nationality": _l("Nationality"),
+    "visa_expiry": _l("Visa or residence card valid until"),
+    "kind": _l("Kind"),
+    "deadline": _l("Deadline"),
+}
+
+
+def field_label(name: str) -> str:
+    return str(_FIELD_LABELS.get(name, name)).removesuffix(":")
+
+
 def declaration_state_label(state: str) -> str:
     from app.residence.declarations import state_label
 

@@ -14,7 +14,7 @@ from app.housing import nationalities
 from app.housing.labels import kind_label, property_status_label
 from app.notify.labels import channel_label, message_status_label
 from app.once import new_form_token
-from app.residence.labels import declaration_kind_label, declaration_state_label, id_type_label
+from app.residence.labels import declaration_kind_label, declaration_state_label, field_label, id_type_label
 from app.settings import ROOT, get_settings
 from app.vn.cccd import mask_id_number
 from app.vn.phone import format_phone
@@ -56,6 +56,7 @@ def make_environment() -> Environment:
         id_type_label=id_type_label,
         channel_label=channel_label,
         message_status_label=message_status_label,
+        field_label=field_label,
     )
     return env
 

@@ -82,6 +82,8 @@ async def test_a_declaration_opened_accepted_with_its_reference_shows_who_viewed
     assert (row["state"], row["reference"]) == ("accepted", "LT-2026-001")
     events = await seen(DeclarationEvent.select().where(DeclarationEvent.declaration == rows[0]["id"]))
     assert [e["to_state"] for e in events] == ["draft", "submitted", "received", "accepted"]
+    history = text_of((await police.get(url)).text).split("History", 1)[1]
+    assert "Received by the police → Accepted Reference: LT-2026-001" in history
     again = await police.post(f"{url}/decide", {"action": "reject", "reason": "x"})
     assert again.status_code == 409
 
