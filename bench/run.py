@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.booking"]
+BENCHES = [
+    "bench.stickers",
+    "bench.public_page",
+    "bench.ct01",
+    "bench.residency_search",
+    "bench.booking",
+    "bench.reminders",
+]
 
 
 def main() -> int:

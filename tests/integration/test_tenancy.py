@@ -45,6 +45,7 @@ async def samples_of(world) -> dict[str, int]:
     from app.db import write_transaction
     from app.housing.services import new_qr_token
     from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay, StickerSheet
+    from app.notify.tables import OutboxMessage
     from app.residence.tables import Declaration
     from tests.helpers import make_user
 
@@ -81,6 +82,16 @@ async def samples_of(world) -> dict[str, int]:
         await procedure.save()
         closed_day = ClosedDay.ward_new(day=date(2030, 1, 2), reason="B closed", created_at=datetime.now(UTC))
         await closed_day.save()
+        message = OutboxMessage.ward_new(
+            event="x.y",
+            channel="sms",
+            address="0933000111",
+            dedupe_key="b",
+            status="dead",
+            next_attempt_at=datetime.now(UTC),
+            created_at=datetime.now(UTC),
+        )
+        await message.save()
     return {
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
@@ -92,6 +103,7 @@ async def samples_of(world) -> dict[str, int]:
         "procedure_id": procedure.id,
         "service_group_id": service_group.id,
         "closed_day_id": closed_day.id,
+        "message_id": message.id,
     }
 
 

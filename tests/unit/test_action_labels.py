@@ -9,6 +9,7 @@ from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
 from app.housing.stays import StayAction
 from app.housing.sticker_sheets import SheetAction
+from app.notify.labels import NotifyAction
 
 
 def _names(cls) -> set[str]:
@@ -17,7 +18,19 @@ def _names(cls) -> set[str]:
 
 def test_every_recorded_action_has_a_label():
     recorded = set().union(
-        *map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction, CatalogueAction, BookingAction)),
+        *map(
+            _names,
+            (
+                Action,
+                PropertyAction,
+                StayAction,
+                RequestAction,
+                SheetAction,
+                CatalogueAction,
+                BookingAction,
+                NotifyAction,
+            ),
+        ),
         {IMPORTED},
     )
     assert recorded - ACTION_LABELS.keys() == set()
