@@ -346,3 +346,19 @@ async def test_a_booking_code_drawn_twice_is_drawn_again(browser, world, clock, 
     assert again.status_code == 303
     assert sorted(r["code"] for r in await seen(Booking.select(Booking.code))) == ["AAAAAA", "BBBBBB"]
     assert (await seen(SlotSeat.select(SlotSeat.taken).first()))["taken"] == 2
+
+
+async def test_booking_made_moved_and_cancelled_are_sent_to_the_phone(browser, world, clock):
+    from app.notify.tables import OutboxMessage
+
+    ids = await make_counter(world.a.id, capacity=1)
+    resident, late = await browser(), await browser()
+    url = (await book(resident, ids["procedure"], "2026-12-07T08:00")).headers["location"]
+    refused = await book(late, ids["procedure"], "2026-12-07T08:00", phone="0987654321", form_token="r" * 32)
+    assert refused.status_code == 409
+    await resident.post(f"{url}/move", {"slot": "2026-12-07T09:00"})
+    await resident.post(f"{url}/cancel")
+    sent = await seen(OutboxMessage.select(OutboxMessage.event, OutboxMessage.address).order_by(OutboxMessage.id))
+    events = [m["event"] for m in sent]
+    assert events == ["counter.booking_made", "counter.booking_moved", "counter.booking_cancelled"]
+    assert {m["address"] for m in sent} == {"0912345678"}  # nothing for the refused booking
