@@ -201,8 +201,8 @@ async def test_move_to_another_slot_checks_its_capacity(browser, world, clock):
     assert full.status_code == 409 and "just filled up" in full.text
     moved = await resident.post(f"{url}/move", {"slot": "2026-12-08T10:30"})
     assert moved.status_code == 303
-    text = text_of((await resident.get(url)).text)
-    assert "08/12/2026" in text and "10:30–11:00" in text
+    text = text_of((await resident.get(moved.headers["location"])).text)
+    assert "08/12/2026" in text and "10:30–11:00" in text and "moved to the new time" in text
     seats = {
         (r["day"], r["slot_start"].strftime("%H:%M")): r["taken"]
         for r in await seen(SlotSeat.select(SlotSeat.day, SlotSeat.slot_start, SlotSeat.taken))
