@@ -138,7 +138,9 @@ async def _booking(token: str) -> dict:
         raise NotFoundException() from None
 
 
-def _booking_page(ward: WardContext, booking: dict, *, status: int = 200, error: object = None) -> Template:
+def _booking_page(
+    ward: WardContext, booking: dict, *, status: int = 200, error: object = None, moved: bool = False
+) -> Template:
     url = bookings.booking_url(ward.slug, booking["token"])
     return Template(
         template_name="counter/booking.html",
@@ -153,13 +155,16 @@ def _booking_page(ward: WardContext, booking: dict, *, status: int = 200, error:
             "documents": procedures.documents_of(booking),
             "status_label": booking_status_label(booking["status"]),
             "error": error,
+            "moved": moved and booking["status"] == "booked",
         },
     )
 
 
 @get("/booking/{token:str}", name="booking", opt=PUBLIC, include_in_schema=False)
-async def booking_page(ward: NamedDependency[WardContext], token: FromPath[str]) -> Template:
-    return _booking_page(ward, await _booking(token))
+async def booking_page(
+    ward: NamedDependency[WardContext], token: FromPath[str], moved: FromQuery[str] = ""
+) -> Template:
+    return _booking_page(ward, await _booking(token), moved=bool(moved))
 
 
 @post("/booking/{token:str}/cancel", name="booking_cancel", opt=PUBLIC, include_in_schema=False)

@@ -24,13 +24,14 @@ from functools import lru_cache
 from litestar.connection import ASGIConnection
 
 from app.audit.service import record
-from app.counter import booking_cache
-from app.counter.procedures import is_bookable, procedure_of
+from app.counter import booking_cache, events
+from app.counter.procedures import documents_of, is_bookable, procedure_of
 from app.counter.slots import Slot, nearest, upcoming_slots
 from app.counter.tables import Booking, BookingSettings, BookingStatus, ClosedDay, SlotSeat
 from app.db import is_unique_violation, write_transaction
 from app.errors import RuleError
 from app.i18n import TIMEZONE, _l, current_locale
+from app.notify import Recipient, send, ward_base
 from app.once import run_once
 from app.settings import get_settings
 from tenants.office_hours import OfficeHoursError, OpenPeriod, parse_office_hours
@@ -342,7 +343,21 @@ async def book(
             subject_id=booking.id,
             summary=f"{booking.code} · {procedure['name']} · {day:%d/%m/%Y} {slot.start:%H:%M}",
         )
-        return f"/w/{ward_slug}/booking/{token}"
+        url = f"/w/{ward_slug}/booking/{token}"
+        await send(
+            events.BOOKING_MADE,
+            to=Recipient(phone=applicant.phone, locale=booking.locale),
+            data={
+                "code": booking.code,
+                "day": day,
+                "time": f"{slot.start:%H:%M}",
+                "procedure": procedure["name"],
+                "documents": "; ".join(documents_of(procedure)[:3]) or "CCCD",
+                "url": url,
+            },
+            subject=f"booking:{booking.id}",
+        )
+        return url
 
     for attempt in range(CODE_ATTEMPTS):
         try:
@@ -438,6 +453,12 @@ async def cancel(token: str, *, connection: ASGIConnection | None) -> dict:
             subject_id=booking["id"],
             summary=f"{booking['code']} · {booking['day']:%d/%m/%Y} {booking['slot_start']:%H:%M}",
         )
+        await send(
+            events.BOOKING_CANCELLED,
+            to=Recipient(phone=booking["phone"], locale=booking["locale"]),
+            data={"code": booking["code"], "day": booking["day"], "time": f"{booking['slot_start']:%H:%M}"},
+            subject=f"booking:{booking['id']}:cancelled",
+        )
     return booking
 
 
@@ -483,6 +504,17 @@ async def move(token: str, *, office_hours: str, day: date, start: time, connect
                 subject_id=booking["id"],
                 summary=f"{booking['code']} · {booking['day']:%d/%m/%Y} {booking['slot_start']:%H:%M} → "
                 f"{day:%d/%m/%Y} {start:%H:%M}",
+            )
+            await send(
+                events.BOOKING_MOVED,
+                to=Recipient(phone=booking["phone"], locale=booking["locale"]),
+                data={
+                    "code": booking["code"],
+                    "day": day,
+                    "time": f"{start:%H:%M}",
+                    "url": f"{await ward_base()}/booking/{token}",
+                },
+                subject=f"booking:{booking['id']}:moved:{day.isoformat()}T{start:%H:%M}",
             )
     except SlotFull:
         raise SlotFull(await nearest_free(office_hours, group, capacity, day, start)) from None

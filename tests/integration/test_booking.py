@@ -201,8 +201,8 @@ async def test_move_to_another_slot_checks_its_capacity(browser, world, clock):
     assert full.status_code == 409 and "just filled up" in full.text
     moved = await resident.post(f"{url}/move", {"slot": "2026-12-08T10:30"})
     assert moved.status_code == 303
-    text = text_of((await resident.get(url)).text)
-    assert "08/12/2026" in text and "10:30–11:00" in text
+    text = text_of((await resident.get(moved.headers["location"])).text)
+    assert "08/12/2026" in text and "10:30–11:00" in text and "moved to the new time" in text
     seats = {
         (r["day"], r["slot_start"].strftime("%H:%M")): r["taken"]
         for r in await seen(SlotSeat.select(SlotSeat.day, SlotSeat.slot_start, SlotSeat.taken))
@@ -346,3 +346,19 @@ async def test_a_booking_code_drawn_twice_is_drawn_again(browser, world, clock, 
     assert again.status_code == 303
     assert sorted(r["code"] for r in await seen(Booking.select(Booking.code))) == ["AAAAAA", "BBBBBB"]
     assert (await seen(SlotSeat.select(SlotSeat.taken).first()))["taken"] == 2
+
+
+async def test_booking_made_moved_and_cancelled_are_sent_to_the_phone(browser, world, clock):
+    from app.notify.tables import OutboxMessage
+
+    ids = await make_counter(world.a.id, capacity=1)
+    resident, late = await browser(), await browser()
+    url = (await book(resident, ids["procedure"], "2026-12-07T08:00")).headers["location"]
+    refused = await book(late, ids["procedure"], "2026-12-07T08:00", phone="0987654321", form_token="r" * 32)
+    assert refused.status_code == 409
+    await resident.post(f"{url}/move", {"slot": "2026-12-07T09:00"})
+    await resident.post(f"{url}/cancel")
+    sent = await seen(OutboxMessage.select(OutboxMessage.event, OutboxMessage.address).order_by(OutboxMessage.id))
+    events = [m["event"] for m in sent]
+    assert events == ["counter.booking_made", "counter.booking_moved", "counter.booking_cancelled"]
+    assert {m["address"] for m in sent} == {"0912345678"}  # nothing for the refused booking

@@ -77,6 +77,7 @@ async def samples_of(world) -> dict[str, int]:
         declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
         await declaration.save()
         service_group = ServiceGroup.ward_new(letter="Y", name="B group")
+        service_group = ServiceGroup.ward_new(letter="A", name="B group")
         await service_group.save()
         procedure = Procedure.ward_new(service_group=service_group.id, name="B procedure", created_at=datetime.now(UTC))
         await procedure.save()
