@@ -1,4 +1,5 @@
-"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`."""
+"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`,
+`counter close-day`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sys
 
 import click
 from litestar.plugins import CLIPluginProtocol
+
+from app.counter.cli import counter_group
 
 
 def _run(coro):
@@ -24,6 +27,7 @@ class NhaTroCLI(CLIPluginProtocol):
         cli.add_command(wards_group)
         cli.add_command(users_group)
         cli.add_command(demo_group)
+        cli.add_command(counter_group)
 
 
 @click.group(name="db", help="Database schema.")
