@@ -10,6 +10,7 @@ import contextlib
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.counter.demo import load_counter_demo
+from app.counter.queue_demo import load_queue_demo
 from app.errors import RuleError
 from app.housing.demo import load_housing_demo, load_requests_demo, load_stays_demo
 from app.residence.demo import load_declarations_demo
@@ -88,4 +89,7 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
     await load_declarations_demo(ward_ids["lien-chieu"], "0900000012", seed=20197)
     await load_counter_demo(ward_ids["xuan-phuong"], OFFICE_HOURS, per_day=12, seed=622)
     await load_counter_demo(ward_ids["lien-chieu"], OFFICE_HOURS, per_day=5, seed=20197)
+    # After the catalogue's demo: the queue needs its groups (and checks in some of today's bookings).
+    await load_queue_demo(ward_ids["xuan-phuong"], counters=3, people=14, seed=622)
+    await load_queue_demo(ward_ids["lien-chieu"], counters=2, people=6, seed=20197)
     return True

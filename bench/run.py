@@ -14,6 +14,7 @@ BENCHES = [
     "bench.booking",
     "bench.reminders",
 ]
+BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.board"]
 
 
 def main() -> int:
