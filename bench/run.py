@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search"]
+BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.receipt"]
 
 
 def main() -> int:
