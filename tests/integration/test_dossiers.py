@@ -299,3 +299,15 @@ async def test_a_dossier_received_from_a_ticket_knows_its_holder(browser, world)
     dossier_id = int(response.headers["location"].split("/")[-1].split("?")[0])
     d = await row(dossier_id)
     assert d["ticket"] == ticket_id and d["source"] == "ticket"
+
+
+async def test_the_pages_read_in_vietnamese(browser, world):
+    proc_id = await make_procedure(world.a.id)
+    officer = await officer_of(browser, world)
+    dossier_id = await receive(officer, proc_id)
+    token = (await row(dossier_id))["token"]
+    resident = await browser(lang="vi")
+    assert "Tra cứu hồ sơ" in text_of((await resident.get("/w/ward-a/track")).text)
+    status = text_of((await resident.get(f"/w/ward-a/d/{token}")).text)
+    assert "Đã tiếp nhận" in status and "Hẹn trả kết quả" in status
+    assert "Gửi phản ánh, kiến nghị" in text_of((await resident.get("/w/ward-a/report")).text)
