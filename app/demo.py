@@ -11,6 +11,7 @@ from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.counter.demo import load_counter_demo
 from app.counter.queue_demo import load_queue_demo
+from app.counter.dossier_demo import load_dossier_demo
 from app.errors import RuleError
 from app.housing.demo import load_housing_demo, load_requests_demo, load_stays_demo
 from app.residence.demo import load_declarations_demo
@@ -92,4 +93,6 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
     # After the catalogue's demo: the queue needs its groups (and checks in some of today's bookings).
     await load_queue_demo(ward_ids["xuan-phuong"], counters=3, people=14, seed=622)
     await load_queue_demo(ward_ids["lien-chieu"], counters=2, people=6, seed=20197)
+    await load_dossier_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000001", OFFICE_HOURS, seed=622)
+    await load_dossier_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000011", OFFICE_HOURS, seed=20197)
     return True

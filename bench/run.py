@@ -15,6 +15,7 @@ BENCHES = [
     "bench.reminders",
 ]
 BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.board"]
+BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.receipt"]
 
 
 def main() -> int:

@@ -83,7 +83,7 @@ async def _ticket(ward: WardContext, token: str) -> Subject:
         title=t["service_group.name"],
         code=t["label"],
         url=f"{ward.base}/rate/ticket/{token}",
-        back=f"{ward.base}/",
+        back=f"{ward.base}/t/{token}",
         done=t["status"] == TicketStatus.done,
     )
 

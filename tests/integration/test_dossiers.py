@@ -1,6 +1,7 @@
 """Dossiers at the counter: receiving with a receipt and a promised date, the state machine with the paused
 clock, overdue flags and apology slips, the fee, the applicant's tracking, on both engines."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from app.counter.calendar import add_working_days
@@ -261,3 +262,52 @@ async def test_the_applicant_follows_the_dossier_without_seeing_anyone_s_data(br
         await resident.post("/w/ward-a/track", {"code": "991231-998", "phone": "0912345678"})
     throttled = await resident.post("/w/ward-a/track", {"code": d["code"], "phone": "0912345678"})
     assert throttled.status_code == 429  # even the right pair waits once an address guessed too often
+
+
+async def test_the_demo_has_a_dossier_in_every_state_and_one_late(browser, world):
+    from app.counter.dossier_demo import load_dossier_demo
+    from app.counter.dossier_tables import Rating, Report
+
+    await load_dossier_demo(world.a.id, "ward-a", world.a.officer, "T2-T6 07:30-11:30 13:30-17:00", seed=1)
+    await load_dossier_demo(world.a.id, "ward-a", world.a.officer, "", seed=1)  # loaded once
+    states = {r["state"] for r in await seen(Dossier.select(Dossier.state))}
+    assert states == {"received", "processing", "supplement", "approval", "result_ready", "returned", "rejected"}
+    assert await seen(Rating.count()) >= 10 and await seen(Report.count()) == 5
+    officer = await officer_of(browser, world)
+    flagged = text_of((await officer.get("/w/ward-a/officer/dossiers?due=soon")).text)
+    assert "Late" in flagged
+    dashboard = await officer.get("/w/ward-a/officer/dashboard")
+    assert dashboard.status_code == 200 and re.search(r"\d+(\.\d)? % satisfied", text_of(dashboard.text))
+
+
+async def test_a_dossier_received_from_a_ticket_knows_its_holder(browser, world):
+    from app.counter.tables import Ticket
+    from tests.integration.test_ratings import make_ticket
+
+    proc_id = await make_procedure(world.a.id)
+    token = await make_ticket(world.a.id, status="serving")
+    async with ward_scope(world.a.id), write_transaction():
+        await Ticket.ward_update(
+            {Ticket.full_name: "Đinh Thị Thu", Ticket.phone: "0977123456", Ticket.procedure: proc_id}
+        ).where(Ticket.token == token)
+    ticket_id = (await seen(Ticket.select(Ticket.id).where(Ticket.token == token).first()))["id"]
+    officer = await officer_of(browser, world)
+    form = await officer.get(f"/w/ward-a/officer/dossiers/new?ticket={ticket_id}")
+    assert 'value="Đinh Thị Thu"' in form.text and 'value="0977123456"' in form.text
+    data = {"procedure_id": str(proc_id), "full_name": "Đinh Thị Thu", "phone": "0977123456", "ticket": str(ticket_id)}
+    response = await officer.post("/w/ward-a/officer/dossiers/new", {**data, "form_token": "t" * 32})
+    dossier_id = int(response.headers["location"].split("/")[-1].split("?")[0])
+    d = await row(dossier_id)
+    assert d["ticket"] == ticket_id and d["source"] == "ticket"
+
+
+async def test_the_pages_read_in_vietnamese(browser, world):
+    proc_id = await make_procedure(world.a.id)
+    officer = await officer_of(browser, world)
+    dossier_id = await receive(officer, proc_id)
+    token = (await row(dossier_id))["token"]
+    resident = await browser(lang="vi")
+    assert "Tra cứu hồ sơ" in text_of((await resident.get("/w/ward-a/track")).text)
+    status = text_of((await resident.get(f"/w/ward-a/d/{token}")).text)
+    assert "Đã tiếp nhận" in status and "Hẹn trả kết quả" in status
+    assert "Gửi phản ánh, kiến nghị" in text_of((await resident.get("/w/ward-a/report")).text)
