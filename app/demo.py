@@ -11,6 +11,7 @@ from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.errors import RuleError
 from app.housing.demo import load_housing_demo, load_requests_demo, load_stays_demo
+from app.notify.demo import load_notify_demo
 from app.settings import get_settings
 from tenants.resolve import find_ward
 from tenants.service import create_ward
@@ -82,4 +83,6 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
     await load_stays_demo(ward_ids["lien-chieu"], renters=60, seed=20197)
     await load_requests_demo(ward_ids["xuan-phuong"], "0900000003", count=3, seed=622)
     await load_requests_demo(ward_ids["lien-chieu"], "0900000013", count=1, seed=20197)
+    await load_notify_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000003")
+    await load_notify_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000013")
     return True

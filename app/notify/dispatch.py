@@ -68,16 +68,15 @@ async def claim(table, limit: int, now: datetime | None = None) -> list[dict]:
     now = now or _now()
     settings = get_settings().file.notify
     select, update = _helpers(table)
+    due = ((table.status == MessageStatus.pending) & (table.next_attempt_at <= now)) | (
+        (table.status == MessageStatus.sending) & (table.locked_until < now)
+    )
+    async with across_wards():
+        # A plain read first: an idle poll takes no write transaction (SQLite's one writer stays free).
+        if not await select(table.id).where(due).limit(1):
+            return []
     async with across_wards(), write_transaction():
-        query = (
-            select(table.id)
-            .where(
-                ((table.status == MessageStatus.pending) & (table.next_attempt_at <= now))
-                | ((table.status == MessageStatus.sending) & (table.locked_until < now))
-            )
-            .order_by(table.next_attempt_at)
-            .limit(limit)
-        )
+        query = select(table.id).where(due).order_by(table.next_attempt_at).limit(limit)
         if is_postgres():
             query = query.lock_rows("UPDATE", skip_locked=True)
         ids = [row["id"] for row in await query]
