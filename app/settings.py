@@ -146,6 +146,10 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         file.app.mode = mode  # type: ignore[assignment]
     if base_url := env.get("APP_BASE_URL"):
         file.app.base_url = base_url.rstrip("/")
+    if env.get("APP_BACKGROUND_JOBS", "").lower() in ("0", "off", "false", "no"):
+        # A web-only process (or a test server) that leaves sending and reminders to others or to cron.
+        file.notify.dispatch = False
+        file.scheduler.enabled = False
     settings = Settings(
         file=file,
         database_url=env.get("DATABASE_URL", ""),

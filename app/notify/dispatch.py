@@ -129,8 +129,12 @@ async def deliver(table, message: dict) -> Outcome:
             ward_code=await _ward_code(message.get("ward")),
         )
         reference = await TRANSPORTS[message["channel"]](outgoing)
-    except (TransportError, UnknownEvent, KeyError) as exc:
-        permanent = getattr(exc, "permanent", True)
+    except Exception as exc:  # whatever went wrong is recorded on the message, never lost
+        # A provider's refusal or a message whose event is gone will not pass later; anything else (a bug in
+        # a template, say) is retried like a gateway's failure and ends dead, visible to the officers.
+        permanent = exc.permanent if isinstance(exc, TransportError) else isinstance(exc, UnknownEvent)
+        if not isinstance(exc, TransportError):
+            log.exception("message %s", message["id"])
         error = str(exc)[:1000] or type(exc).__name__
         if permanent or message["attempts"] >= settings.max_attempts:
             log.warning("message %s dead after %s attempts: %s", message["id"], message["attempts"], error)
