@@ -85,6 +85,7 @@ class NotifySection(_Section):
     claim_seconds: int = 120  # a claimed message a dead worker left is retried after this
     default_channels: list[str] = msgspec.field(default_factory=lambda: ["sms", "email"])  # for a ward not set up
     log_path: str = "data/outbox.log"  # what the "log" backends would have sent
+    keep_days: int = 180  # sent and dead messages, and read notifications, are deleted after this (personal data)
     sms: SmsSection = msgspec.field(default_factory=SmsSection)
     zalo: ZaloSection = msgspec.field(default_factory=ZaloSection)
     email: EmailSection = msgspec.field(default_factory=EmailSection)
@@ -146,6 +147,10 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         file.app.mode = mode  # type: ignore[assignment]
     if base_url := env.get("APP_BASE_URL"):
         file.app.base_url = base_url.rstrip("/")
+    if env.get("APP_BACKGROUND_JOBS", "").lower() in ("0", "off", "false", "no"):
+        # A web-only process (or a test server) that leaves sending and reminders to others or to cron.
+        file.notify.dispatch = False
+        file.scheduler.enabled = False
     settings = Settings(
         file=file,
         database_url=env.get("DATABASE_URL", ""),

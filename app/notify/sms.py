@@ -41,18 +41,30 @@ def is_gsm7(text: str) -> bool:
 
 
 def to_gsm7(text: str) -> str:
-    """Vietnamese (and any Latin text) without diacritics, in the GSM-7 alphabet; other characters become '?'."""
+    """Vietnamese (and any Latin text) without diacritics, in the GSM-7 alphabet; other characters become '?'.
+
+    Every accented letter loses its marks, also the few GSM-7 has (à, è, é, ì, ò, ù): in Vietnamese those are
+    tones, and "Nhà tro" half with marks reads worse than "Nha tro"."""
     out = []
     for char in text:
         if char in GSM7_BASIC or char in GSM7_EXTENSION:
-            out.append(char)
+            if char.isascii():
+                out.append(char)
+                continue
+        elif char.isascii():
+            out.append({"`": "'", "\t": " "}.get(char, "?"))  # the few ASCII characters GSM-7 lacks
             continue
         char = _PUNCTUATION.get(char, char)
         if char in ("đ", "Đ"):
             out.append("d" if char == "đ" else "D")
             continue
         stripped = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        out.append("".join(c if (c in GSM7_BASIC or c in GSM7_EXTENSION) else "?" for c in stripped))
+        if stripped.isascii():
+            out.append(stripped)
+        elif char in GSM7_BASIC or char in GSM7_EXTENSION:
+            out.append(char)  # £, ¥, Δ, ß...: in the alphabet as they are
+        else:
+            out.append("?")
     return "".join(out)
 
 

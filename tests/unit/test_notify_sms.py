@@ -45,3 +45,13 @@ def test_parts_join_back_and_each_fits(text, encoding):
 def test_prepared_sms_never_exceeds_its_parts(text, max_parts):
     _full, parts = prepare(text, "https://x.vn/a", encoding="gsm7", max_parts=max_parts)
     assert len(parts) <= max_parts
+
+
+def test_tone_marks_go_even_where_gsm7_has_the_letter():
+    assert to_gsm7("Nhà trọ Hoa Sữa, từ ngày 02/12") == "Nha tro Hoa Sua, tu ngay 02/12"
+    assert to_gsm7("£5 ¥ Δ") == "£5 ¥ Δ"
+
+
+@given(st.text(max_size=200))
+def test_the_transliteration_is_always_gsm7(text):
+    assert is_gsm7(to_gsm7(text))
