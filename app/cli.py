@@ -1,7 +1,5 @@
 """Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`;
-`notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py)."""
-"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`,
-`counter close-day`."""
+`notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py); `counter close-day` (app/counter/cli.py)."""
 
 from __future__ import annotations
 

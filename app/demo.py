@@ -10,12 +10,12 @@ import contextlib
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.counter.demo import load_counter_demo
-from app.counter.queue_demo import load_queue_demo
 from app.counter.dossier_demo import load_dossier_demo
+from app.counter.queue_demo import load_queue_demo
 from app.errors import RuleError
 from app.housing.demo import load_housing_demo, load_requests_demo, load_stays_demo
-from app.residence.demo import load_declarations_demo
 from app.notify.demo import load_notify_demo
+from app.residence.demo import load_declarations_demo
 from app.settings import get_settings
 from tenants.resolve import find_ward
 from tenants.service import create_ward

@@ -13,9 +13,9 @@ BENCHES = [
     "bench.police_desk",
     "bench.booking",
     "bench.reminders",
+    "bench.board",
+    "bench.receipt",
 ]
-BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.board"]
-BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.receipt"]
 
 
 def main() -> int:

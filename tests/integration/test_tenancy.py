@@ -77,7 +77,6 @@ async def samples_of(world) -> dict[str, int]:
         declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
         await declaration.save()
         service_group = ServiceGroup.ward_new(letter="Y", name="B group")
-        service_group = ServiceGroup.ward_new(letter="A", name="B group")
         await service_group.save()
         procedure = Procedure.ward_new(service_group=service_group.id, name="B procedure", created_at=datetime.now(UTC))
         await procedure.save()
@@ -127,7 +126,7 @@ async def _queue_samples(ward_id: int) -> dict[str, int]:
 async def counter_samples(ward_id: int) -> dict[str, int]:
     """Ward B's dossier, report (and their kin) for the counter's back-office routes."""
     from app.counter.dossier_tables import Dossier, Report
-    from app.counter.tables import Counter, Procedure, ServiceGroup, Ticket
+    from app.counter.tables import Procedure, ServiceGroup
     from app.db import write_transaction
 
     now = datetime.now(UTC)
@@ -143,14 +142,7 @@ async def counter_samples(ward_id: int) -> dict[str, int]:
         await dossier.save()
         report = Report.ward_new(code="BWARDREPORT", category="other", text="B report text", created_at=now)
         await report.save()
-        desk = Counter.ward_new(number=9, created_at=now)
-        await desk.save()
-        ticket = Ticket.ward_new(
-            day=now.date(), service_group=group.id, number=1, label="Z001", arrived_at=now, queued_at=now,
-            token="b-ward-ticket-token",
-        )  # fmt: skip
-        await ticket.save()
-    return {"dossier_id": dossier.id, "report_id": report.id, "counter_id": desk.id, "ticket_id": ticket.id}
+    return {"dossier_id": dossier.id, "report_id": report.id}
 
 
 async def _request(b, method: str, url: str):
