@@ -81,7 +81,7 @@ async def _declaration(declaration_id: int, *, landlord_id: int | None = None) -
 async def landlord_declarations(
     request: Request,
     ward: NamedDependency[WardContext],
-    state_filter: Annotated[str, QueryParameter(query="state", description="A state; empty for all")] = "",
+    state_filter: Annotated[str, QueryParameter(name="state", description="A state; empty for all")] = "",
 ) -> list[DeclarationOut]:
     query = Declaration.ward_select(*_COLUMNS).where(Declaration.stay.room.property.landlord == _me(request))
     if state_filter in S.__members__:
@@ -155,7 +155,7 @@ async def police_declarations(
     request: Request,
     ward: NamedDependency[WardContext],
     kind: Annotated[str, QueryParameter(description="luu_tru, tam_tru, foreigner, extension or removal")] = "",
-    state_filter: Annotated[str, QueryParameter(query="state", description="to_do, a state, or empty")] = inbox.TO_DO,
+    state_filter: Annotated[str, QueryParameter(name="state", description="to_do, a state, or empty")] = inbox.TO_DO,
     group: Annotated[str, QueryParameter(description="A residential group (tổ dân phố)")] = "",
     property_id: Annotated[str, QueryParameter(description="A house's id")] = "",
 ) -> list[DeclarationOut]:

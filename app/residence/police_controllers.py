@@ -9,7 +9,7 @@ import anyio
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
 from app.accounts.tables import Role
@@ -99,7 +99,7 @@ async def police_inbox(
     request: Request,
     ward: NamedDependency[WardContext],
     kind: FromQuery[str] = "",
-    state_filter: Annotated[str, Parameter(query="state")] = inbox.TO_DO,
+    state_filter: Annotated[str, QueryParameter(name="state")] = inbox.TO_DO,
     group: FromQuery[str] = "",
     property_id: FromQuery[str] = "",
 ) -> Template:
@@ -233,9 +233,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def police_export_declarations(
     request: Request,
     ward: NamedDependency[WardContext],
-    start: Annotated[str, Parameter(query="from")] = "",
-    end: Annotated[str, Parameter(query="to")] = "",
-    fmt: Annotated[str, Parameter(query="format")] = "csv",
+    start: Annotated[str, QueryParameter(name="from")] = "",
+    end: Annotated[str, QueryParameter(name="to")] = "",
+    fmt: Annotated[str, QueryParameter(name="format")] = "csv",
 ) -> Response | Template:
     """The declarations filed in a date range, as CSV or XLSX; everyone in the file is audited."""
     form = Form({"from": start, "to": end, "format": fmt})
@@ -259,8 +259,8 @@ async def police_export_declarations(
 async def police_export_alerts(
     request: Request,
     ward: NamedDependency[WardContext],
-    alert_list: Annotated[str, Parameter(query="list")] = "late",
-    fmt: Annotated[str, Parameter(query="format")] = "csv",
+    alert_list: Annotated[str, QueryParameter(name="list")] = "late",
+    fmt: Annotated[str, QueryParameter(name="format")] = "csv",
 ) -> Response:
     """One alert list, as CSV or XLSX; everyone in the file is audited."""
     if alert_list not in alerts.LISTS:
