@@ -2,7 +2,10 @@
 
 How a context notifies someone
 ------------------------------
-1. Declare its events in its own `app/<context>/events.py` (found automatically; nothing to edit here)::
+1. Declare its events in its own `app/<context>/events.py` (found automatically; nothing to edit here). The
+   counter's are declared already in app/counter/events.py (booking made/moved/cancelled, ticket almost
+   called, dossier received/needs supplement/result ready/overdue apology, rating request, report answered,
+   each with the data its `example` shows): its services only call `send()`. A declaration looks like::
 
        from app.i18n import _l
        from app.notify import event
@@ -52,7 +55,8 @@ What happens next
 The dispatcher (a background task in every app worker, and `litestar notify dispatch`) claims due messages
 (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the one writer), renders them in the recipient's language,
 sends, and retries with exponential back-off; after `notify.max_attempts` a message is dead and shows on the
-ward's outbox page, where an officer can send it again. A person who opts out of non-essential messages
+ward's outbox page, where an officer can send it again (a Zalo message that cannot be delivered goes by SMS
+instead). A person who opts out of non-essential messages
 still gets every essential one, and sees the others in the app's inbox only.
 
 Scheduled reminders (`app/notify/reminders.py`, run by `app/notify/scheduler.py` and `litestar jobs run-due`)
