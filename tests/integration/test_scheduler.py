@@ -43,7 +43,8 @@ async def make_booking(ward_id: int, day: date, hh: int, mm: int = 0, *, created
             slot_start=time(hh, mm),
             slot_end=time(hh, mm + 15 if mm < 45 else 59),
             full_name="Lê Văn Hẹn",
-            phone="0912345678",
+            # One live booking per phone, procedure and day (a unique index): each code its own phone.
+            phone="0912345678" if code == "A1" else f"09{int(''.join(filter(str.isdigit, code)) or 0):08d}",
             code=code,
             token=new_qr_token() + code,
             locale="vi",
