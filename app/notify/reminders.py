@@ -71,6 +71,7 @@ BOOKING_COLUMNS = (
     Booking.phone,
     Booking.locale,
     Booking.code,
+    Booking.token,
     Booking.created_at,
     Booking.procedure.name,
 )
@@ -82,6 +83,7 @@ def _booking_data(row: dict) -> dict:
         "day": row["day"],
         "time": row["slot_start"].strftime("%H:%M"),
         "procedure": row["procedure.name"],
+        "url": f"/booking/{row['token']}",  # the booking's page: its QR for the kiosk, move or cancel
     }
 
 
@@ -103,7 +105,7 @@ async def booking_day_before(start: datetime, end: datetime, now: datetime) -> i
                     subject=_subject("day_before", f"booking:{row['id']}", due),
                 )
             )
-    return await send_many(BOOKING_REMINDER_DAY_BEFORE, messages)
+    return await send_many(BOOKING_REMINDER_DAY_BEFORE, await _with_ward_urls(messages))
 
 
 async def booking_hour_before(start: datetime, end: datetime, now: datetime) -> int:
@@ -123,7 +125,7 @@ async def booking_hour_before(start: datetime, end: datetime, now: datetime) -> 
                     subject=_subject("hour_before", f"booking:{row['id']}", due),
                 )
             )
-    return await send_many(BOOKING_REMINDER_HOUR_BEFORE, messages)
+    return await send_many(BOOKING_REMINDER_HOUR_BEFORE, await _with_ward_urls(messages))
 
 
 # --- residence -------------------------------------------------------------------------------------------

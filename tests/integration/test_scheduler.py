@@ -77,6 +77,7 @@ async def test_booking_reminders_the_day_before_and_the_hour_before(world):
     [day_before] = await messages()
     assert day_before["event"] == "counter.booking_reminder_day_before" and day_before["address"] == "0912345678"
     assert '"time": "08:30"' in day_before["data"] and '"day": "10/12/2026"' in day_before["data"]
+    assert '"url": "/w/ward-a/booking/' in day_before["data"]  # the reminder opens the booking's page and QR
     await run_due(now=vn(DAY, 7, 29))
     assert len(await messages()) == 1
     await run_due(now=vn(DAY, 7, 31))
