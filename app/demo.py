@@ -12,6 +12,7 @@ from app.accounts.tables import Role
 from app.counter.queue_demo import load_queue_demo
 from app.errors import RuleError
 from app.housing.demo import load_housing_demo, load_requests_demo, load_stays_demo
+from app.notify.demo import load_notify_demo
 from app.settings import get_settings
 from tenants.resolve import find_ward
 from tenants.service import create_ward
@@ -86,4 +87,6 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
     # After the catalogue's demo: the queue needs its groups (and checks in some of today's bookings).
     await load_queue_demo(ward_ids["xuan-phuong"], counters=3, people=14, seed=622)
     await load_queue_demo(ward_ids["lien-chieu"], counters=2, people=6, seed=20197)
+    await load_notify_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000003")
+    await load_notify_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000013")
     return True

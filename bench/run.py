@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.board"]
+BENCHES = [
+    "bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.reminders", "bench.board",
+]  # fmt: skip
 
 
 def main() -> int:

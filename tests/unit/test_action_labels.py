@@ -8,6 +8,7 @@ from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
 from app.housing.stays import StayAction
 from app.housing.sticker_sheets import SheetAction
+from app.notify.labels import NotifyAction
 
 
 def _names(cls) -> set[str]:
@@ -16,7 +17,8 @@ def _names(cls) -> set[str]:
 
 def test_every_recorded_action_has_a_label():
     recorded = set().union(
-        *map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction, QueueAction)), {IMPORTED}
+        *map(_names, (Action, PropertyAction, StayAction, RequestAction, SheetAction, QueueAction, NotifyAction)),
+        {IMPORTED},
     )
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records
