@@ -27,6 +27,7 @@ class NhaTroCLI(CLIPluginProtocol):
         cli.add_command(wards_group)
         cli.add_command(users_group)
         cli.add_command(demo_group)
+        cli.add_command(counter_group)
         from app.notify.cli import jobs_group, notify_group
 
         cli.add_command(notify_group)
