@@ -32,7 +32,6 @@ class NhaTroCLI(CLIPluginProtocol):
 
         cli.add_command(notify_group)
         cli.add_command(jobs_group)
-        cli.add_command(counter_group)
 
 
 @click.group(name="db", help="Database schema.")

@@ -96,9 +96,6 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
     await load_queue_demo(ward_ids["lien-chieu"], counters=2, people=6, seed=20197)
     await load_dossier_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000001", OFFICE_HOURS, seed=622)
     await load_dossier_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000011", OFFICE_HOURS, seed=20197)
-    # After the catalogue's demo: the queue needs its groups (and checks in some of today's bookings).
-    await load_queue_demo(ward_ids["xuan-phuong"], counters=3, people=14, seed=622)
-    await load_queue_demo(ward_ids["lien-chieu"], counters=2, people=6, seed=20197)
     await load_notify_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000003")
     await load_notify_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000013")
     return True

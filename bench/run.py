@@ -16,8 +16,6 @@ BENCHES = [
     "bench.board",
     "bench.receipt",
 ]
-    "bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.reminders", "bench.board",
-]  # fmt: skip
 
 
 def main() -> int:
