@@ -37,6 +37,11 @@ from app.housing import renter_controllers as renter_pages
 from app.housing import sticker_sheet_controllers as sticker_sheet_pages
 from app.housing.sticker_sheets import stop_jobs as stop_sticker_sheets
 from app.housing.stickers import shutdown_pool
+from app.notify import controllers as notify_pages
+from app.notify import dispatch as notify_dispatch
+from app.notify import scheduler as notify_scheduler
+from app.notify import ward_controllers as notify_ward_pages
+from app.notify.bell import BellMiddleware
 from app.residence import landlord_controllers as declaration_pages
 from app.residence import police_controllers as police_pages
 from app.settings import ROOT, get_settings
@@ -81,6 +86,7 @@ def ward_router() -> Router:
             *sticker_sheet_pages.ROUTES,
             *police_pages.ROUTES,
             *declaration_pages.ROUTES,
+            *notify_ward_pages.ROUTES,
             *kiosk_pages.ROUTES,
             *counter_pages.ROUTES,
             *board_pages.ROUTES,
@@ -103,8 +109,12 @@ def create_app() -> Litestar:
     async def on_startup() -> None:
         await open_db(owner)
         await purge_expired()  # housekeeping: expired sessions are already ignored when read
+        notify_dispatch.start()  # sends queued messages in the background (notify.dispatch)
+        notify_scheduler.start()  # produces due reminders, one worker at a time (scheduler.enabled)
 
     async def on_shutdown() -> None:
+        await notify_scheduler.stop()
+        await notify_dispatch.stop()
         await counter_live.stop()  # this worker's LISTEN connection for the live queue pages
         await stop_sticker_sheets()  # sheets being rendered here are marked failed while the database is open
         await close_db(owner)
@@ -118,6 +128,7 @@ def create_app() -> Litestar:
             housing_pages.public_property,
             *self_registration_pages.PUBLIC_ROUTES,
             *account_pages.ROUTES,
+            *notify_pages.ROUTES,
             *ward_admin.ROUTES,
             ward_router(),
             api_router,
@@ -129,6 +140,7 @@ def create_app() -> Litestar:
             KeptPageMiddleware,  # first: a kept public page needs nothing of what follows
             LocaleMiddleware,
             AuthMiddleware,
+            BellMiddleware,  # the unread count for the header's bell, once the user is known
             DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config(settings)),
         ],
         before_request=must_change_password_first,

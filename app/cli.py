@@ -1,4 +1,5 @@
-"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`."""
+"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`;
+`notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ class NhaTroCLI(CLIPluginProtocol):
         cli.add_command(wards_group)
         cli.add_command(users_group)
         cli.add_command(demo_group)
+        from app.notify.cli import jobs_group, notify_group
+
+        cli.add_command(notify_group)
+        cli.add_command(jobs_group)
 
 
 @click.group(name="db", help="Database schema.")

@@ -13,6 +13,7 @@ APP_REGISTRY = AppRegistry(
         "app.housing.piccolo_app",
         "app.residence.piccolo_app",
         "app.counter.piccolo_app",
+        "app.notify.piccolo_app",
     ]
 )
 

@@ -50,11 +50,59 @@ class ServerSection(_Section):
     port: int = 8000
 
 
+class SmsSection(_Section):
+    backend: Literal["log", "http"] = "log"  # "log" writes to notify.log_path instead of sending
+    url: str = ""  # the gateway's JSON endpoint; the token is NOTIFY_SMS_TOKEN in the environment
+    sender: str = ""  # brandname, if the gateway takes one
+    encoding: Literal["gsm7", "ucs2"] = "gsm7"  # gsm7: Vietnamese sent without diacritics (160 a part)
+    max_parts: int = 3
+    timeout_seconds: float = 10.0
+
+
+class ZaloSection(_Section):
+    backend: Literal["log", "zns"] = "log"
+    url: str = "https://business.openapi.zalo.me/message/template"  # token: NOTIFY_ZALO_TOKEN
+    templates: dict[str, str] = msgspec.field(default_factory=dict)  # event name -> approved ZNS template id
+    timeout_seconds: float = 10.0
+
+
+class EmailSection(_Section):
+    backend: Literal["log", "smtp"] = "log"
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str = ""  # the password is NOTIFY_SMTP_PASSWORD in the environment
+    sender: str = "Nhà trọ số <no-reply@localhost>"
+    timeout_seconds: float = 10.0
+
+
+class NotifySection(_Section):
+    dispatch: bool = True  # each app worker sends due messages in the background
+    poll_seconds: float = 5.0
+    batch: int = 50
+    max_attempts: int = 6  # then the message is dead (an officer may send it again)
+    retry_base_seconds: int = 30  # back-off: 30 s, 1 min, 2 min, 4 min, ...
+    claim_seconds: int = 120  # a claimed message a dead worker left is retried after this
+    default_channels: list[str] = msgspec.field(default_factory=lambda: ["sms", "email"])  # for a ward not set up
+    log_path: str = "data/outbox.log"  # what the "log" backends would have sent
+    sms: SmsSection = msgspec.field(default_factory=SmsSection)
+    zalo: ZaloSection = msgspec.field(default_factory=ZaloSection)
+    email: EmailSection = msgspec.field(default_factory=EmailSection)
+
+
+class SchedulerSection(_Section):
+    enabled: bool = True  # each app worker runs due jobs; a lease in the database lets one at a time do it
+    interval_seconds: float = 60.0
+    lease_seconds: int = 300
+
+
 class FileSettings(_Section):
     app: AppSection = msgspec.field(default_factory=AppSection)
     database: DatabaseSection = msgspec.field(default_factory=DatabaseSection)
     security: SecuritySection = msgspec.field(default_factory=SecuritySection)
     server: ServerSection = msgspec.field(default_factory=ServerSection)
+    notify: NotifySection = msgspec.field(default_factory=NotifySection)
+    scheduler: SchedulerSection = msgspec.field(default_factory=SchedulerSection)
 
 
 class SettingsError(RuntimeError):
@@ -65,6 +113,7 @@ class Settings(msgspec.Struct, kw_only=True):
     file: FileSettings
     database_url: str
     secret_key: str
+    notify_secrets: dict[str, str] = msgspec.field(default_factory=dict)  # NOTIFY_* from the environment
 
     @property
     def production(self) -> bool:
@@ -97,10 +146,15 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         file.app.mode = mode  # type: ignore[assignment]
     if base_url := env.get("APP_BASE_URL"):
         file.app.base_url = base_url.rstrip("/")
+    if env.get("APP_BACKGROUND_JOBS", "").lower() in ("0", "off", "false", "no"):
+        # A web-only process (or a test server) that leaves sending and reminders to others or to cron.
+        file.notify.dispatch = False
+        file.scheduler.enabled = False
     settings = Settings(
         file=file,
         database_url=env.get("DATABASE_URL", ""),
         secret_key=env.get("APP_SECRET_KEY", DEFAULT_SECRET),
+        notify_secrets={key: value for key, value in env.items() if key.startswith("NOTIFY_")},
     )
     if settings.database_url and not (settings.is_postgres or settings.database_url.startswith("sqlite:///")):
         raise SettingsError("DATABASE_URL must be postgresql://… (or sqlite:///path); leave it unset for data/")

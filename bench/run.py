@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.stickers", "bench.public_page", "bench.ct01", "bench.residency_search", "bench.receipt"]
+BENCHES = [
+    "bench.stickers",
+    "bench.public_page",
+    "bench.ct01",
+    "bench.residency_search",
+    "bench.reminders",
+    "bench.receipt",
+]
 
 
 def main() -> int:

@@ -67,6 +67,7 @@ def free_port() -> int:
 def server_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"PYTHONPATH": str(ROOT), "PICCOLO_CONF": "app.piccolo_conf", "PYTHONUNBUFFERED": "1"})
+    env["APP_BACKGROUND_JOBS"] = "0"  # no sending or reminders behind the tests' backs (they share the database)
     for key in ("DATABASE_URL", "APP_SECRET_KEY"):
         assert env.get(key), f"{key} must be set (tests/conftest.py sets it) before the live server starts"
     return env

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from litestar.connection import ASGIConnection
 
 from app.accounts.current import roles_of
+from app.accounts.events import notify_landlord_decision
 from app.accounts.passwords import hash_password, temporary_password, verify_password
 from app.accounts.sessions import end_sessions_of
 from app.accounts.tables import Consent, Membership, MembershipStatus, Role, User
@@ -215,6 +216,9 @@ async def decide_landlord(membership_id: int, *, approve: bool, reason: str, con
             subject_type="membership",
             subject_id=membership_id,
             summary=row["user.full_name"] + (f": {reason}" if reason else ""),
+        )
+        await notify_landlord_decision(
+            row["user"], approve=approve, reason=reason, subject=f"membership:{membership_id}"
         )
 
 

@@ -7,6 +7,7 @@ from app.counter.labels import ACTION_LABELS as COUNTER_ACTION_LABELS
 from app.counter.queue_labels import ACTION_LABELS as QUEUE_ACTION_LABELS
 from app.housing.labels import ACTION_LABELS as HOUSING_ACTION_LABELS
 from app.i18n import _l
+from app.notify.labels import ACTION_LABELS as NOTIFY_ACTION_LABELS
 
 ACTION_LABELS = {
     Action.SIGN_IN: _l("Signed in"),
@@ -28,6 +29,7 @@ ACTION_LABELS = {
     Action.WARD_SWITCHED: _l("Switched ward"),
     Action.RENTER_VIEWED: _l("Renter's details viewed"),
     **HOUSING_ACTION_LABELS,
+    **NOTIFY_ACTION_LABELS,
     **COUNTER_ACTION_LABELS,
     **QUEUE_ACTION_LABELS,
 }

@@ -12,6 +12,7 @@ from litestar.connection import ASGIConnection
 from app.audit.service import record
 from app.db import write_transaction
 from app.errors import RuleError
+from app.housing.events import notify_request_decided, notify_request_received
 from app.housing.services import PublicProperty
 from app.housing.stays import RenterInput, open_stay
 from app.housing.tables import RequestStatus, Room, SelfRegistration
@@ -69,6 +70,7 @@ async def submit(
                 subject_id=request.id,
                 summary=prop.name,
             )
+            await notify_request_received(request.id, person=person.full_name, property_id=prop.id, move_in=move_in)
             return f"/q/r/{request.code}"
 
         return await run_once(form_token, create)
@@ -148,6 +150,7 @@ async def accept(request_id: int, *, landlord_id: int, connection: ASGIConnectio
             subject_id=request_id,
             summary=row["full_name"],
         )
+        await notify_request_decided(row, accepted=True)
     return stay_id
 
 
@@ -170,3 +173,4 @@ async def reject(request_id: int, *, landlord_id: int, reason: str, connection: 
             subject_id=request_id,
             summary=f"{row['full_name']}: {reason}",
         )
+        await notify_request_decided(row, accepted=False, reason=reason)

@@ -13,6 +13,7 @@ from litestar.connection import ASGIConnection
 from app.audit.service import Action, record
 from app.db import write_transaction
 from app.errors import RuleError
+from app.housing.events import notify_property_decision
 from app.housing.tables import Property, PropertyStatus, Room, Stay
 from app.i18n import _l
 from app.once import run_once
@@ -199,6 +200,7 @@ async def decide_property(property_id: int, *, status: PropertyStatus, reason: s
             subject_id=property_id,
             summary=prop["name"] + (f": {reason}" if reason else ""),
         )
+        await notify_property_decision(prop, status=status, reason=reason)
     page_cache.forget()  # after the commit, so no request keeps the old page
 
 

@@ -32,6 +32,7 @@ from app.residence.deadlines import (
     removal_deadline,
     tam_tru_expiry,
 )
+from app.residence.events import declaration_decided
 from app.residence.tables import Declaration, DeclarationEvent, DeclarationState, IdType
 from tenants.resolve import find_ward_by_id
 from tenants.scope import current_ward_id
@@ -192,6 +193,7 @@ async def change_state(
         )
         if target is S.accepted:
             await _close_previous(declaration_id, connection)
+        await declaration_decided(declaration_id, target)  # the landlord hears of an acceptance or rejection
 
 
 async def _close_previous(declaration_id: int, connection: ASGIConnection | None) -> None:

@@ -11,6 +11,7 @@ from app import i18n
 from app.accounts.labels import role_label, status_label
 from app.audit.labels import action_label
 from app.housing.labels import kind_label, property_status_label
+from app.notify.labels import channel_label, message_status_label
 from app.once import new_form_token
 from app.settings import ROOT, get_settings
 from app.vn.cccd import mask_id_number
@@ -46,6 +47,8 @@ def make_environment() -> Environment:
         action_label=action_label,
         kind_label=kind_label,
         property_status_label=property_status_label,
+        channel_label=channel_label,
+        message_status_label=message_status_label,
     )
     return env
 

@@ -44,6 +44,7 @@ async def samples_of(world) -> dict[str, int]:
     from app.db import write_transaction
     from app.housing.services import new_qr_token
     from app.housing.tables import Property, Renter, Room, SelfRegistration, Stay, StickerSheet
+    from app.notify.tables import OutboxMessage
     from app.residence.tables import Declaration
     from tests.helpers import make_user
 
@@ -74,6 +75,16 @@ async def samples_of(world) -> dict[str, int]:
         await sheet.save()
         declaration = Declaration.ward_new(stay=stay.id, renter=renter.id, kind="tam_tru", state="submitted")
         await declaration.save()
+        message = OutboxMessage.ward_new(
+            event="x.y",
+            channel="sms",
+            address="0933000111",
+            dedupe_key="b",
+            status="dead",
+            next_attempt_at=datetime.now(UTC),
+            created_at=datetime.now(UTC),
+        )
+        await message.save()
     counter = await counter_samples(world.b.id)
     return {
         "membership_id": world.b.memberships["landlord"],
@@ -83,6 +94,7 @@ async def samples_of(world) -> dict[str, int]:
         "request_id": ask.id,
         "sheet_id": sheet.id,
         "declaration_id": declaration.id,
+        "message_id": message.id,
         **counter,
     }
 

@@ -11,6 +11,7 @@ from app.housing.self_registration import RequestAction
 from app.housing.services import PropertyAction
 from app.housing.stays import StayAction
 from app.housing.sticker_sheets import SheetAction
+from app.notify.labels import NotifyAction
 
 
 def _names(cls) -> set[str]:
@@ -18,7 +19,10 @@ def _names(cls) -> set[str]:
 
 
 def test_every_recorded_action_has_a_label():
-    actions = (Action, PropertyAction, StayAction, RequestAction, SheetAction, QueueAction, DossierAction, ReportAction)
+    actions = (
+        Action, PropertyAction, StayAction, RequestAction, SheetAction, QueueAction, NotifyAction, DossierAction,
+        ReportAction,
+    )  # fmt: skip
     recorded = set().union(*map(_names, actions), {IMPORTED, TRACK_FAILED})
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records

@@ -222,3 +222,10 @@ def test_sqlite_url_wins_over_the_file(toml):
 def test_postgres_url_leaves_the_sqlite_path_alone(toml):
     settings = load_settings(toml(""), {"DATABASE_URL": "postgresql://u@h/d"})
     assert settings.sqlite_path == ROOT / "data" / "nhatro.sqlite3"
+
+
+def test_background_jobs_can_be_left_to_cron(tmp_path):
+    settings = load_settings(tmp_path / "none.toml", env={"APP_BACKGROUND_JOBS": "0", "NOTIFY_SMS_TOKEN": "t"})
+    assert settings.file.notify.dispatch is False and settings.file.scheduler.enabled is False
+    assert settings.notify_secrets == {"NOTIFY_SMS_TOKEN": "t"}
+    assert load_settings(tmp_path / "none.toml", env={}).file.scheduler.enabled is True
