@@ -1,5 +1,5 @@
-"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`;
-`notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py)."""
+"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`,
+`counter close-day`; `notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 
 import click
 from litestar.plugins import CLIPluginProtocol
+
+from app.counter.cli import counter_group
 
 
 def _run(coro):
@@ -29,6 +31,7 @@ class NhaTroCLI(CLIPluginProtocol):
 
         cli.add_command(notify_group)
         cli.add_command(jobs_group)
+        cli.add_command(counter_group)
 
 
 @click.group(name="db", help="Database schema.")

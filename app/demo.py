@@ -10,6 +10,7 @@ import contextlib
 from app.accounts.admin_service import create_user
 from app.accounts.tables import Role
 from app.counter.dossier_demo import load_dossier_demo
+from app.counter.queue_demo import load_queue_demo
 from app.errors import RuleError
 from app.housing.demo import load_housing_demo, load_requests_demo, load_stays_demo
 from app.notify.demo import load_notify_demo
@@ -84,6 +85,9 @@ async def load_demo(*, only_if_empty: bool = False) -> bool:
     await load_stays_demo(ward_ids["lien-chieu"], renters=60, seed=20197)
     await load_requests_demo(ward_ids["xuan-phuong"], "0900000003", count=3, seed=622)
     await load_requests_demo(ward_ids["lien-chieu"], "0900000013", count=1, seed=20197)
+    # After the catalogue's demo: the queue needs its groups (and checks in some of today's bookings).
+    await load_queue_demo(ward_ids["xuan-phuong"], counters=3, people=14, seed=622)
+    await load_queue_demo(ward_ids["lien-chieu"], counters=2, people=6, seed=20197)
     await load_notify_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000003")
     await load_notify_demo(ward_ids["lien-chieu"], "lien-chieu", "0900000013")
     await load_dossier_demo(ward_ids["xuan-phuong"], "xuan-phuong", "0900000001", OFFICE_HOURS, seed=622)

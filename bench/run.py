@@ -12,6 +12,7 @@ BENCHES = [
     "bench.residency_search",
     "bench.reminders",
     "bench.receipt",
+    "bench.board",
 ]
 
 

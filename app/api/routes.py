@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.accounts import services
 from app.accounts.tables import Role
+from app.api.counter_queue import counter_queue_api
 from app.api.housing import housing_api
 from app.api.schemas import AccountOut, DecisionIn, MeOut, RoleOut, WardOut
 from tenants.resolve import WardContext, provide_ward, ward_guard
@@ -111,7 +112,7 @@ async def reject_landlord(
 
 ward_api = Router(
     path="/w/{ward_slug:str}",
-    route_handlers=[ward_info, ward_accounts, approve_landlord, reject_landlord, housing_api],
+    route_handlers=[ward_info, ward_accounts, approve_landlord, reject_landlord, housing_api, counter_queue_api],
     dependencies={"ward": Provide(provide_ward)},
     guards=[ward_guard],
 )

@@ -22,7 +22,7 @@ from litestar.response.sse import ServerSentEventMessage
 from app.counter import live, tickets
 from app.counter.board import QueueState, read_state, shared_state
 from app.counter.close_day import close_past_days
-from app.i18n import gettext
+from app.i18n import current_locale, gettext
 from app.web.templating import render
 from tenants.resolve import WardContext
 from tenants.scope import ward_scope
@@ -69,6 +69,11 @@ async def _events(
                 yield frame
 
 
+# The last frames rendered per (ward, language, call or not), with the state they show: fifty boards open on one
+# worker render an event once, not fifty times.
+_board_frames: dict[tuple[int, str, bool], tuple[QueueState, list[ServerSentEventMessage]]] = {}
+
+
 def _board_context(ward: WardContext, state: QueueState) -> dict:
     return {"ward": ward, "state": state, "say": _say(state)}
 
@@ -85,14 +90,22 @@ async def board_stream(request: Request) -> ServerSentEvent:
     # No `ward` dependency: it would hold a transaction open for as long as the TV is on.
     ward: WardContext = request.state.ward
 
+    locale = current_locale()
+
     def frames(state: QueueState, event: dict | None) -> list[ServerSentEventMessage]:
+        is_call = event is not None and event.get("kind") == "call"
+        key = (ward.id, locale, is_call)
+        kept = _board_frames.get(key)
+        if kept is not None and kept[0] is state:  # another board of this worker rendered this state already
+            return kept[1]
         context = _board_context(ward, state)
         out = []
-        if event is not None and event.get("kind") == "call":
+        if is_call:
             call = _render(request, "counter/_board_call.html", **context)
             out.append(ServerSentEventMessage(event="call", data=call))
         board_html = _render(request, "counter/_board.html", **context)
         out.append(ServerSentEventMessage(event="board", data=board_html, retry=RETRY_MS))
+        _board_frames[key] = (state, out)
         return out
 
     return ServerSentEvent(_events(ward.id, frames), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

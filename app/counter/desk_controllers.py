@@ -180,7 +180,10 @@ def _id_or_none(value: str | None) -> int | None:
 
 
 async def do(counter_id: int, action: str, data: dict, *, officer_id: int | None) -> dict | None:
-    """One of the counter's actions by name, as the page and the API send it."""
+    """One of the counter's actions by name, as the page and the API send it. A counter of another ward is
+    LookupError (404) before anything about the request is said."""
+    if await tickets.counter(counter_id) is None:
+        raise LookupError(counter_id)
     if action == "call":
         return await tickets.call(counter_id, officer_id=officer_id, label=data.get("label") or "")
     if action in ("recall", "start", "finish", "skip"):

@@ -90,8 +90,14 @@
       if (section.dataset.call && section.dataset.call !== lastCall) announce(section);
       lastCall = section.dataset.call;
     });
-    document.body.addEventListener("htmx:sseError", () => { if (offline) offline.hidden = false; });
-    document.body.addEventListener("htmx:sseOpen", () => { if (offline) offline.hidden = true; });
+    document.body.addEventListener("htmx:sseError", () => {
+      if (offline) offline.hidden = false;
+      main.dataset.live = "off";
+    });
+    document.body.addEventListener("htmx:sseOpen", () => {
+      if (offline) offline.hidden = true;
+      main.dataset.live = "on"; // for a look at the TV, and for the browser tests
+    });
   }
 
   /* --- a ticket on a phone ------------------------------------------------------------------------------ */

@@ -86,7 +86,9 @@ async def samples_of(world) -> dict[str, int]:
         )
         await message.save()
     counter = await counter_samples(world.b.id)
+    queue = await _queue_samples(world.b.id)
     return {
+        **queue,
         "membership_id": world.b.memberships["landlord"],
         "property_id": prop.id,
         "room_id": room.id,
@@ -102,7 +104,7 @@ async def samples_of(world) -> dict[str, int]:
 async def counter_samples(ward_id: int) -> dict[str, int]:
     """Ward B's dossier, report (and their kin) for the counter's back-office routes."""
     from app.counter.dossier_tables import Dossier, Report
-    from app.counter.tables import Counter, Procedure, ServiceGroup, Ticket
+    from app.counter.tables import Procedure, ServiceGroup
     from app.db import write_transaction
 
     now = datetime.now(UTC)
@@ -118,14 +120,19 @@ async def counter_samples(ward_id: int) -> dict[str, int]:
         await dossier.save()
         report = Report.ward_new(code="BWARDREPORT", category="other", text="B report text", created_at=now)
         await report.save()
-        desk = Counter.ward_new(number=9, created_at=now)
-        await desk.save()
-        ticket = Ticket.ward_new(
-            day=now.date(), service_group=group.id, number=1, label="Z001", arrived_at=now, queued_at=now,
-            token="b-ward-ticket-token",
-        )  # fmt: skip
-        await ticket.save()
-    return {"dossier_id": dossier.id, "report_id": report.id, "counter_id": desk.id, "ticket_id": ticket.id}
+    return {"dossier_id": dossier.id, "report_id": report.id}
+
+
+async def _queue_samples(ward_id: int) -> dict[str, int]:
+    """A counter and a ticket of ward B (the queue's path parameters)."""
+    from app.counter.tickets import take_walk_in
+    from tests.queue_fixtures import make_counter, make_groups
+
+    groups = await make_groups(ward_id, "A")
+    counter_id = await make_counter(ward_id, 1, [groups["A"]])
+    async with ward_scope(ward_id):
+        ticket_id = await take_walk_in(groups["A"])
+    return {"counter_id": counter_id, "ticket_id": ticket_id}
 
 
 async def _request(b, method: str, url: str):
