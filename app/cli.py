@@ -1,5 +1,5 @@
-"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`,
-`counter close-day`; `notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py)."""
+"""Commands added to the `litestar` CLI: `db migrate`, `wards create|list`, `users create`, `demo load`;
+`notify dispatch|smtp-sink` and `jobs run-due` (app/notify/cli.py); `counter close-day` (app/counter/cli.py)."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ class NhaTroCLI(CLIPluginProtocol):
         cli.add_command(wards_group)
         cli.add_command(users_group)
         cli.add_command(demo_group)
+        cli.add_command(counter_group)
         from app.notify.cli import jobs_group, notify_group
 
         cli.add_command(notify_group)
         cli.add_command(jobs_group)
-        cli.add_command(counter_group)
 
 
 @click.group(name="db", help="Database schema.")

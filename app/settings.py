@@ -85,6 +85,7 @@ class NotifySection(_Section):
     claim_seconds: int = 120  # a claimed message a dead worker left is retried after this
     default_channels: list[str] = msgspec.field(default_factory=lambda: ["sms", "email"])  # for a ward not set up
     log_path: str = "data/outbox.log"  # what the "log" backends would have sent
+    keep_days: int = 180  # sent and dead messages, and read notifications, are deleted after this (personal data)
     sms: SmsSection = msgspec.field(default_factory=SmsSection)
     zalo: ZaloSection = msgspec.field(default_factory=ZaloSection)
     email: EmailSection = msgspec.field(default_factory=EmailSection)

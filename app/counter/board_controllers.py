@@ -10,6 +10,8 @@ events: they read through `board.shared_state` (one read per event per worker, s
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import AsyncIterator, Callable
 
 from litestar import Request, get
@@ -28,9 +30,18 @@ from tenants.resolve import WardContext
 from tenants.scope import ward_scope
 
 PUBLIC = {"public": True}
-RETRY_MS = 2000  # the browser reconnects this soon after a lost stream
+RETRY_MS = 500  # the browser reconnects this soon after a stream ends
 KEEPALIVE_SECONDS = 15.0
 REFRESH_EVERY = 4  # keep-alives between full reads without an event (a booked slot starting changes the order)
+# A stream ends by itself after about a minute and the browser reconnects (`retry`): uvicorn waits for open
+# responses before a worker stops, so a TV left on would otherwise hold up every restart; it also spreads the
+# screens again over the workers. The reconnect's first frames are the whole state, so nothing is missed.
+STREAM_SECONDS = 60.0
+STREAM_JITTER = 30.0  # not every screen at once
+
+
+def _stream_deadline() -> float:
+    return time.monotonic() + STREAM_SECONDS + random.uniform(0, STREAM_JITTER)
 
 
 def _render(request: Request, name: str, **context: object) -> str:
@@ -49,14 +60,17 @@ def _say(state: QueueState) -> str:
 async def _events(
     ward_id: int, frames: Callable[[QueueState, dict | None], list[ServerSentEventMessage]]
 ) -> AsyncIterator[ServerSentEventMessage]:
+    deadline = _stream_deadline()
     async with live.subscribe(ward_id) as subscription:
-        state = await shared_state(ward_id, live.current_seq())
+        state = await shared_state(ward_id, live.next_seq())  # a fresh read: whatever changed while it was away
         for frame in frames(state, None):
             yield frame
         quiet = 0
-        while True:
-            event = await subscription.next(timeout=KEEPALIVE_SECONDS)
+        while (left := deadline - time.monotonic()) > 0:
+            event = await subscription.next(timeout=min(KEEPALIVE_SECONDS, left))
             if event is None:
+                if time.monotonic() >= deadline:
+                    return
                 quiet += 1
                 if quiet % REFRESH_EVERY:
                     yield ServerSentEventMessage(comment="keep-alive", data=None)
@@ -93,7 +107,8 @@ async def board_stream(request: Request) -> ServerSentEvent:
     locale = current_locale()
 
     def frames(state: QueueState, event: dict | None) -> list[ServerSentEventMessage]:
-        is_call = event is not None and event.get("kind") == "call"
+        # On (re)connecting the latest call goes too: the page chimes only if it had not shown that call yet.
+        is_call = event is None or event.get("kind") == "call"
         key = (ward.id, locale, is_call)
         kept = _board_frames.get(key)
         if kept is not None and kept[0] is state:  # another board of this worker rendered this state already
@@ -149,10 +164,11 @@ async def ticket_stream(request: Request, token: FromPath[str]) -> ServerSentEve
 
 
 async def _ticket_frames(request: Request, ward: WardContext, token: str) -> AsyncIterator[ServerSentEventMessage]:
+    deadline = _stream_deadline()
     async with live.subscribe(ward.id) as subscription:
-        seq = live.current_seq()
+        seq = live.next_seq()
         quiet = 0
-        while True:
+        while time.monotonic() < deadline:
             state = await shared_state(ward.id, seq)
             async with ward_scope(ward.id):
                 row = await tickets.ticket_by_token(token)
@@ -160,8 +176,8 @@ async def _ticket_frames(request: Request, ward: WardContext, token: str) -> Asy
                 return
             html = _render(request, "counter/_ticket_live.html", **_ticket_context(ward, row, state))
             yield ServerSentEventMessage(event="ticket", data=html, retry=RETRY_MS)
-            while True:
-                event = await subscription.next(timeout=KEEPALIVE_SECONDS)
+            while (left := deadline - time.monotonic()) > 0:
+                event = await subscription.next(timeout=min(KEEPALIVE_SECONDS, left))
                 if event is not None:
                     seq = event["seq"]
                     break

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from app.counter import dossier_messages, live
+from app.counter.events import TICKET_ALMOST_CALLED
 from app.counter.queue import Waiting, booked_priority_from, in_call_order, label_of, today
 from app.counter.tables import (
     Booking,
@@ -31,6 +32,7 @@ from app.counter.tables import (
 from app.db import is_unique_violation, write_transaction
 from app.errors import RuleError
 from app.i18n import _l
+from app.notify import Message, Recipient, send_many, ward_base
 from app.once import run_once
 from tenants.scope import current_ward_id
 
@@ -358,6 +360,8 @@ async def call(counter_id: int, *, officer_id: int | None, label: str = "") -> d
             if rows:  # else another counter called this one a moment ago: the next candidate
                 called = {**candidate, "status": TicketStatus.called, "counter": counter_id, "called_at": now}
                 break
+        if called is not None:
+            await _tell_almost_called(called["service_group"], now)
         if called is None:
             if label:
                 message = _l("No ticket %(label)s is waiting today.", label=label)
@@ -367,6 +371,34 @@ async def call(counter_id: int, *, officer_id: int | None, label: str = "") -> d
         current_ward_id(), "call", ticket=called["id"], label=called["label"], counter=held["number"], recall=0
     )
     return called
+
+
+ALMOST_AHEAD = 3  # "your number is coming up" when this many or fewer are left before it
+ALMOST_AFTER = timedelta(minutes=5)  # ...to people who have waited this long (not someone just at the kiosk)
+
+
+async def _tell_almost_called(group_id: int, now: datetime) -> None:
+    """Text the people who gave a phone (with their booking) that their number is coming up, once per ticket
+    (the message's subject is the ticket), in the call's transaction: a call that rolls back tells nobody."""
+    rows = await Ticket.ward_select(*TICKET_COLUMNS).where(
+        (Ticket.day == today())
+        & (Ticket.status == TicketStatus.waiting)
+        & (Ticket.service_group == group_id)
+        & Ticket.target_counter.is_null()
+    )
+    order = sort_waiting(rows, now)
+    base = await ward_base()
+    messages = [
+        Message(
+            to=Recipient(phone=row["phone"], locale=row["locale"]),
+            data={"number": row["label"], "ahead": ahead, "url": f"{base}/t/{row['token']}"},
+            subject=f"ticket:{row['id']}:almost",
+        )
+        for ahead, row in enumerate(order[: ALMOST_AHEAD + 1])
+        if ahead >= 1 and row["phone"] and now - row["queued_at"] >= ALMOST_AFTER
+    ]
+    if messages:
+        await send_many(TICKET_ALMOST_CALLED, messages)
 
 
 async def _by_label(label: str) -> list[dict]:

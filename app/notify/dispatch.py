@@ -27,7 +27,7 @@ from app.notify.tables import MessageStatus, OutboxMessage, PlatformMessage
 from app.notify.templates import render
 from app.notify.transports import TRANSPORTS, Outgoing, TransportError
 from app.settings import get_settings
-from tenants.scope import across_wards
+from tenants.scope import across_wards, ward_scope
 from tenants.tables import Ward
 
 log = logging.getLogger("app.notify")
@@ -107,11 +107,40 @@ async def _ward_code(ward_id: int | None) -> int | None:
     return _ward_codes[ward_id]
 
 
-async def _finish(table, message: dict, values: dict) -> None:
+def _scope_of(table, message: dict):
+    # The outcome is written in the message's own ward (row-level security's ward), a platform message in none.
+    return ward_scope(message["ward"]) if table is OutboxMessage else contextlib.nullcontext()
+
+
+async def _finish(table, message: dict, values: dict, *, then=None) -> None:
     _select, update = _helpers(table)
-    async with across_wards(), write_transaction():
+    async with _scope_of(table, message), write_transaction():
         # Only the claim's owner writes the outcome: a lapsed claim taken over by another has a new attempt.
-        await update(values).where((table.id == message["id"]) & (table.attempts == message["attempts"]))
+        done = (
+            await update(values)
+            .where((table.id == message["id"]) & (table.attempts == message["attempts"]))
+            .returning(table.id)
+        )
+        if done and then is not None:
+            await then()
+
+
+async def _by_sms_instead(table, message: dict) -> None:
+    """A Zalo message that cannot be delivered (the number has no Zalo account, the template was withdrawn)
+    goes by SMS, where the ward sends SMS: one more message row, unique like the first."""
+    from app.notify.service import _insert_messages, ward_channels
+
+    if "sms" not in await ward_channels(message.get("ward")):
+        return
+    now = _now()
+    row = {name: message[name] for name in ("event", "address", "user_id", "locale", "data", "essential")}
+    row |= {
+        "channel": "sms",
+        "dedupe_key": message["dedupe_key"].removesuffix("|zalo") + "|sms",
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    await _insert_messages(table, [row])
 
 
 async def deliver(table, message: dict) -> Outcome:
@@ -138,7 +167,8 @@ async def deliver(table, message: dict) -> Outcome:
         error = str(exc)[:1000] or type(exc).__name__
         if permanent or message["attempts"] >= settings.max_attempts:
             log.warning("message %s dead after %s attempts: %s", message["id"], message["attempts"], error)
-            await _finish(table, message, {table.status: MessageStatus.dead, table.last_error: error})
+            fallback = (lambda: _by_sms_instead(table, message)) if message["channel"] == "zalo" else None
+            await _finish(table, message, {table.status: MessageStatus.dead, table.last_error: error}, then=fallback)
             return Outcome(dead=1)
         await _finish(
             table,

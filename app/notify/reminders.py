@@ -238,9 +238,42 @@ async def _with_ward_urls(messages: list[Message]) -> list[Message]:
     ]
 
 
+PURGE_AT = time(3, 0)
+
+
+async def purge_old(start: datetime, end: datetime, now: datetime) -> int:
+    """Nightly at 03:00: the ward's sent and dead messages, and read notifications, older than
+    `notify.keep_days` go (they hold phone numbers and e-mail addresses); returns how many."""
+    from app.notify.tables import MessageStatus, Notification, OutboxMessage
+    from app.settings import get_settings
+    from tenants.scope import current_ward_id
+
+    if not _days_at(start, end, PURGE_AT):
+        return 0
+    before = now - timedelta(days=get_settings().file.notify.keep_days)
+    gone = (
+        await OutboxMessage.ward_delete()
+        .where(
+            OutboxMessage.status.is_in([MessageStatus.sent, MessageStatus.dead]) & (OutboxMessage.created_at < before)
+        )
+        .returning(OutboxMessage.id)
+    )
+    read = (
+        await Notification.delete()
+        .where(
+            (Notification.ward_id == current_ward_id())
+            & Notification.read_at.is_not_null()
+            & (Notification.created_at < before)
+        )
+        .returning(Notification.id)
+    )
+    return len(gone) + len(read)
+
+
 KINDS = [
     Kind("luu_tru_due", luu_tru_due),
     Kind("tam_tru_expiring", tam_tru_expiring),
     Kind("booking_day_before", booking_day_before),
     Kind("booking_hour_before", booking_hour_before),
+    Kind("purge_old_messages", purge_old),  # housekeeping, on the same lease and catch-up as the reminders
 ]

@@ -90,11 +90,16 @@
       if (section.dataset.call && section.dataset.call !== lastCall) announce(section);
       lastCall = section.dataset.call;
     });
+    // The server ends each stream after a minute or so and the browser reconnects at once: say "reconnecting"
+    // only when the connection stays down.
+    let down = 0;
     document.body.addEventListener("htmx:sseError", () => {
-      if (offline) offline.hidden = false;
       main.dataset.live = "off";
+      if (!down) down = setTimeout(() => { if (offline) offline.hidden = false; }, 3000);
     });
     document.body.addEventListener("htmx:sseOpen", () => {
+      clearTimeout(down);
+      down = 0;
       if (offline) offline.hidden = true;
       main.dataset.live = "on"; // for a look at the TV, and for the browser tests
     });

@@ -54,7 +54,7 @@ async def test_the_board_shows_a_call_live_and_a_reconnect_gets_the_whole_state(
         assert (await officer.post("/w/ward-a/kiosk/tickets", {"group": str(groups["A"])})).status_code == 303
         async with (
             httpx.AsyncClient(base_url=live_server.url, timeout=WAIT_SECONDS) as tv,
-            tv.stream("GET", "/w/ward-a/board/stream") as stream,
+            tv.stream("GET", "/w/ward-a/board/stream", cookies={"lang": "en"}) as stream,
         ):
             assert stream.status_code == 200 and stream.headers["content-type"].startswith("text/event-stream")
             events = EventReader(stream)
@@ -71,7 +71,7 @@ async def test_the_board_shows_a_call_live_and_a_reconnect_gets_the_whole_state(
         # The TV lost its connection and comes back: the first event already shows who is called.
         async with (
             httpx.AsyncClient(base_url=live_server.url, timeout=WAIT_SECONDS) as tv,
-            tv.stream("GET", "/w/ward-a/board/stream") as stream,
+            tv.stream("GET", "/w/ward-a/board/stream", cookies={"lang": "en"}) as stream,
         ):
             snapshot = await EventReader(stream).next("board")
             assert "A001" in snapshot and "—" not in snapshot.split("A001")[0].split("Counter 3")[-1]

@@ -26,9 +26,10 @@ PING = event("test.ping", title=_l("Ping"), text=_l("%(ward)s: ping %(code)s"), 
 class FakeGateway:
     """A tiny HTTP server: records each JSON request and answers with the next planned status."""
 
-    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0) -> None:
+    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0, bodies: list[dict] | None = None) -> None:
         self.requests: list[dict] = []
         self.statuses = list(statuses or [])
+        self.bodies = list(bodies or [])
         self.delay = delay
         self.server: asyncio.base_events.Server | None = None
 
@@ -51,7 +52,12 @@ class FakeGateway:
         self.requests.append({"headers": headers, "body": body})
         await asyncio.sleep(self.delay)
         status = self.statuses.pop(0) if self.statuses else 200
-        answer = json.dumps({"id": f"gw-{len(self.requests)}", "error": 0, "data": {"msg_id": "z1"}}).encode()
+        body = (
+            self.bodies.pop(0)
+            if self.bodies
+            else {"id": f"gw-{len(self.requests)}", "error": 0, "data": {"msg_id": "z1"}}
+        )
+        answer = json.dumps(body).encode()
         writer.write(
             f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(answer)}\r\n"
             f"Connection: close\r\n\r\n".encode()
@@ -172,6 +178,26 @@ async def test_zalo_sends_the_events_template(world, notify_settings, monkeypatc
     assert request["headers"]["access_token"] == "zalo-secret"
     assert request["body"]["phone"] == "84911000111" and request["body"]["template_id"] == "231677"
     assert [r["channel"] for r in await outbox()] == ["zalo"]
+
+
+async def test_a_number_without_zalo_gets_the_message_by_sms(world, notify_settings, monkeypatch):
+    async with FakeGateway(bodies=[{"error": -108, "message": "Phone number is not a Zalo user"}]) as gateway:
+        monkeypatch.setattr(notify_settings.zalo, "backend", "zns")
+        monkeypatch.setattr(notify_settings.zalo, "url", gateway.url)
+        monkeypatch.setitem(notify_settings.zalo.templates, "test.ping", "231677")
+        monkeypatch.setattr(notify_settings.sms, "backend", "http")
+        monkeypatch.setattr(notify_settings.sms, "url", gateway.url)
+        async with ward_scope(world.a.id), write_transaction():
+            await WardChannels.ward_insert(
+                WardChannels.ward_new(sms=True, zalo=True, email=False, updated_at=datetime.now(UTC))
+            )
+        await queue(world.a.id)
+        assert (await dispatch_once()).dead == 1  # the Zalo message
+        assert (await dispatch_once()).sent == 1  # the SMS put in its place
+    assert [r["body"].get("template_id", "sms") for r in gateway.requests] == ["231677", "sms"]
+    rows = await outbox()
+    assert [(r["channel"], r["status"]) for r in rows] == [("zalo", "dead"), ("sms", "sent")]
+    assert "-108" in rows[0]["last_error"]
 
 
 async def test_the_log_backend_records_what_would_be_sent(world, notify_settings, monkeypatch, tmp_path):

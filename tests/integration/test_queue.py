@@ -229,3 +229,27 @@ async def test_numbers_start_again_each_day(desk):
                 TicketSequence.id > 0
             )
     assert await _label(ward, await _take(ward, group)) == "A001"
+
+
+async def test_a_phone_is_told_once_when_its_number_is_coming_up(desk):
+    from app.notify.tables import OutboxMessage
+
+    ward, group = desk["ward"], desk["groups"]["A"]
+    for _ in range(3):
+        await _take(ward, group)
+    mine = await _take(ward, group, holder=tickets.Holder(phone="0912345678"))
+    just_arrived = await _take(ward, group, holder=tickets.Holder(phone="0987654321"))
+    async with ward_scope(ward), write_transaction():  # they took their numbers ten minutes ago...
+        ten_minutes_ago = datetime.now(UTC) - timedelta(minutes=10)
+        await Ticket.ward_update({Ticket.queued_at: ten_minutes_ago}).where(Ticket.id != just_arrived)
+    await _call(ward, desk["c1"])  # A001 called: two left before mine, told now
+    await _do(ward, "finish", desk["c1"])
+    await _call(ward, desk["c1"])  # one before mine: not told again
+    await _do(ward, "finish", desk["c1"])
+    await _call(ward, desk["c1"])
+    rows = await seen(OutboxMessage.select(OutboxMessage.event, OutboxMessage.address, OutboxMessage.data))
+    assert [(r["event"], r["address"]) for r in rows] == [("counter.ticket_almost_called", "0912345678")]
+    assert (
+        '"number": "A004"' in rows[0]["data"]
+        and f"/t/{(await seen(Ticket.select(Ticket.token).where(Ticket.id == mine)))[0]['token']}" in rows[0]["data"]
+    )

@@ -69,6 +69,7 @@ async def test_booking_reminders_the_day_before_and_the_hour_before(world):
         "tam_tru_expiring": 0,
         "booking_day_before": 0,
         "booking_hour_before": 0,
+        "purge_old_messages": 0,
     }
     assert (await run_due(now=vn(DAY - timedelta(days=1), 18, 0)))["booking_day_before"] == 1
     assert (await run_due(now=vn(DAY - timedelta(days=1), 18, 1)))["booking_day_before"] == 0  # overlap: no repeat
@@ -192,3 +193,24 @@ async def test_the_landlord_is_told_15_days_before_a_tam_tru_ends(world):
     await run_due(now=vn(DAY, 9, 0))
     [message] = await messages("residence.tam_tru_expiring")
     assert '"expiry": "25/12/2026"' in message["data"]
+
+
+async def test_old_sent_messages_and_read_notifications_are_deleted_at_night(world):
+    from app.notify import Recipient, send
+    from app.notify.registry import get_event
+
+    landlord = await make_user("0977111222", "Chủ Trọ")
+    old = vn(DAY - timedelta(days=200), 10)
+    async with ward_scope(world.a.id), write_transaction():
+        for subject in ("old", "new"):
+            await send(get_event("accounts.landlord_approved"), to=Recipient(user_id=landlord), subject=subject)
+        await OutboxMessage.ward_update({OutboxMessage.status: "sent"})
+        await OutboxMessage.ward_update({OutboxMessage.created_at: old}).where(OutboxMessage.dedupe_key.like("%|old|%"))
+    await Notification.update({Notification.read_at: old, Notification.created_at: old}).where(
+        Notification.dedupe_key.like("%|old")
+    )
+    await run_due(now=vn(DAY, 2, 59))
+    assert len(await messages()) == 2
+    assert (await run_due(now=vn(DAY, 3, 1)))["purge_old_messages"] == 2
+    assert [m["dedupe_key"].split("|")[2] for m in await messages()] == ["new"]
+    assert await Notification.count() == 1
