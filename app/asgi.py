@@ -117,9 +117,9 @@ def create_app() -> Litestar:
         notify_scheduler.start()  # produces due reminders, one worker at a time (scheduler.enabled)
 
     async def on_shutdown() -> None:
-        await counter_live.stop()  # this worker's LISTEN connection for the live queue pages
         await notify_scheduler.stop()
         await notify_dispatch.stop()
+        await counter_live.stop()  # this worker's LISTEN connection for the live queue pages
         await stop_sticker_sheets()  # sheets being rendered here are marked failed while the database is open
         await close_db(owner)
         shutdown_pool()  # the sticker sheets' worker processes, if a large sheet started them

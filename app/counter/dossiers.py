@@ -23,6 +23,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 
 from app.audit.service import record
+from app.counter import dossier_messages
 from app.counter import due as due_rules
 from app.counter.dossier_tables import Dossier, DossierEvent, DossierState, PaymentAccount
 from app.counter.tables import Booking, Procedure, Ticket
@@ -278,6 +279,7 @@ async def receive(
             subject_id=dossier.id,
             summary=f"{dossier.code} · {proc['name']} · {applicant.full_name}",
         )
+        await dossier_messages.dossier_received(dossier.to_dict(), proc["name"])
         return f"/w/{ward_slug}/officer/dossiers/{dossier.id}"
 
     return await run_once(form_token, create)
@@ -347,6 +349,7 @@ async def move(
             subject_id=dossier_id,
             summary=f"{row['code']}: {state_label(row['state'])} → {state_label(target)}",
         )
+        await dossier_messages.dossier_moved(row, target, note.strip(), at)
     return {**row, **values}
 
 
@@ -378,6 +381,7 @@ async def apologise(
             subject_id=dossier_id,
             summary=f"{row['code']}: {new_date:%d/%m/%Y}",
         )
+        await dossier_messages.dossier_apology(row, new_due, row["apologies"] + 1)
 
 
 async def mark_fee_paid(dossier_id: int, *, connection: ASGIConnection | None) -> None:

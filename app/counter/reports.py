@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.accounts.tables import Membership, MembershipStatus, Role
 from app.audit.service import record
+from app.counter import dossier_messages
 from app.counter.dossier_tables import Report, ReportEvent, ReportPhoto, ReportState
 from app.db import is_postgres, write_transaction
 from app.errors import RuleError
@@ -270,9 +271,9 @@ async def handle(
     user = connection.scope.get("user")
     who = user.id if user else None
     async with write_transaction():
-        query = Report.ward_select(Report.id, Report.state, Report.code, Report.assigned_to).where(
-            Report.id == report_id
-        )
+        query = Report.ward_select(
+            Report.id, Report.state, Report.code, Report.assigned_to, Report.contact_phone
+        ).where(Report.id == report_id)
         if is_postgres():
             query = query.lock_rows("NO KEY UPDATE")
         row = await query.first()
@@ -323,6 +324,8 @@ async def handle(
             subject_id=report_id,
             summary=f"{row['code']}: {state_label(source)} → {state_label(target)}",
         )
+        if target is R.answered and source is not R.answered:
+            await dossier_messages.report_answered(row)
 
 
 async def open_count() -> int:

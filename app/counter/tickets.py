@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from app.counter import live
+from app.counter import dossier_messages, live
 from app.counter.events import TICKET_ALMOST_CALLED
 from app.counter.queue import Waiting, booked_priority_from, in_call_order, label_of, today
 from app.counter.tables import (
@@ -311,9 +311,13 @@ def _nothing_current() -> RuleError:
 
 async def _finish_current(counter_id: int, now: datetime) -> None:
     """Calling the next person ends the service of the one being served (their end time is now)."""
-    await Ticket.ward_update({Ticket.status: TicketStatus.done, Ticket.ended_at: now}).where(
-        (Ticket.counter == counter_id) & (Ticket.status == TicketStatus.serving)
+    done = (
+        await Ticket.ward_update({Ticket.status: TicketStatus.done, Ticket.ended_at: now})
+        .where((Ticket.counter == counter_id) & (Ticket.status == TicketStatus.serving))
+        .returning(Ticket.id, Ticket.phone, Ticket.locale, Ticket.token, Ticket.procedure, Ticket.label)
     )
+    for ticket in done:
+        await dossier_messages.ticket_rating_request(ticket)
 
 
 async def call(counter_id: int, *, officer_id: int | None, label: str = "") -> dict:
@@ -451,6 +455,7 @@ async def finish(counter_id: int, *, officer_id: int | None) -> dict:
         await Ticket.ward_update(
             {Ticket.status: TicketStatus.done, Ticket.ended_at: now, Ticket.started_at: current["started_at"] or now}
         ).where(Ticket.id == current["id"])
+        await dossier_messages.ticket_rating_request(current)
     await live.publish(current_ward_id(), "change", ticket=current["id"])
     return {**current, "status": TicketStatus.done, "ended_at": now}
 
