@@ -164,7 +164,7 @@ async def _detail(
         d=d,
         moves=moves,
         events=await dossiers.history(dossier_id),
-        urgency=dossiers.urgency_of(d),
+        urgency=await dossiers.urgency_of(d),
         can_apologise=state in dossiers.OPEN,
         move_form=move_form or MoveForm(),
         apology_form=apology_form or ApologyForm(),

@@ -23,7 +23,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 
 from app.audit.service import record
-from app.counter import dossier_messages
+from app.counter import bookings, dossier_messages
 from app.counter import due as due_rules
 from app.counter.dossier_tables import Dossier, DossierEvent, DossierState, PaymentAccount
 from app.counter.tables import Booking, Procedure, Ticket
@@ -93,15 +93,24 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def closed_days() -> Collection[date]:
-    """Days the ward shut beyond the public holidays (none kept yet: the calendar knows substitute days)."""
-    return ()
+async def closed_days() -> frozenset[date]:
+    """Days the ward's counter is shut beyond the public holidays (the officer's closed days, e.g. a substitute
+    day off the calendar does not know yet): no promise falls on one and the clock does not run on one."""
+    return frozenset(row["day"] for row in await bookings.closed_days())
 
 
 # --- the state machine (pure) ----------------------------------------------------------------------------
 
 
-def plan_move(dossier: dict[str, Any], to_state: str, at: datetime, *, reason: str = "", note: str = "") -> dict:
+def plan_move(
+    dossier: dict[str, Any],
+    to_state: str,
+    at: datetime,
+    *,
+    reason: str = "",
+    note: str = "",
+    closed: Collection[date] = (),
+) -> dict:
     """The columns a move changes, or RuleError: 409 for a move the machine does not have, 422 for a
     rejection without its reason or a request for documents without saying which."""
     source, target = S(dossier["state"]), S(to_state)
@@ -119,11 +128,11 @@ def plan_move(dossier: dict[str, Any], to_state: str, at: datetime, *, reason: s
         raise RuleError(_l("Say which documents the applicant must bring."), field="note")
     values: dict[str, Any] = {"state": target}
     if source is S.supplement:  # the clock starts again: the promise moves on by the days waited
-        waited = due_rules.paused_working_days(dossier["paused_at"], at, closed_days())
+        waited = due_rules.paused_working_days(dossier["paused_at"], at, closed)
         values["paused_at"] = None
         values["paused_days"] = dossier["paused_days"] + waited
-        values["legal_due_at"] = due_rules.shift_by_working_days(dossier["legal_due_at"], waited, closed_days())
-        values["due_at"] = due_rules.shift_by_working_days(dossier["due_at"], waited, closed_days())
+        values["legal_due_at"] = due_rules.shift_by_working_days(dossier["legal_due_at"], waited, closed)
+        values["due_at"] = due_rules.shift_by_working_days(dossier["due_at"], waited, closed)
     if target is S.supplement:
         values["paused_at"] = at
     if target is S.result_ready:
@@ -233,7 +242,7 @@ async def receive(
         days=proc["processing_days"],
         hours=proc["processing_hours"],
         office_hours=office_hours,
-        closed=closed_days(),
+        closed=await closed_days(),
     )
     user = connection.scope.get("user")
 
@@ -332,7 +341,7 @@ async def move(
         raise RuleError(_l("Choose one of the options."), status_code=409) from None
     async with write_transaction():
         row = await _locked(dossier_id)
-        values = plan_move(row, target, at, reason=reason, note=note)
+        values = plan_move(row, target, at, reason=reason, note=note, closed=await closed_days())
         done = (
             await Dossier.ward_update({getattr(Dossier, k): v for k, v in values.items()})
             .where((Dossier.id == dossier_id) & (Dossier.state == row["state"]))
@@ -360,7 +369,7 @@ async def apologise(
     history, and the slip can be printed from it."""
     if not reason.strip():
         raise RuleError(_l("Say why the result is late."), field="reason")
-    if not due_rules.is_working_day(new_date, closed_days()):
+    if not due_rules.is_working_day(new_date, await closed_days()):
         raise RuleError(_l("Choose a working day."), field="new_date")
     async with write_transaction():
         row = await _locked(dossier_id)
@@ -461,10 +470,9 @@ async def history(dossier_id: int) -> list[dict]:
 
 async def search(*, state: str = "", q: str = "", flagged: bool = False, limit: int = 200) -> list[dict]:
     query = Dossier.ward_select(*LIST_COLUMNS)
+    closed = await closed_days()
     if flagged:
-        query = query.where(
-            Dossier.state.is_in(list(RUNNING)) & (Dossier.due_at < due_rules.flag_until(now(), closed_days()))
-        )
+        query = query.where(Dossier.state.is_in(list(RUNNING)) & (Dossier.due_at < due_rules.flag_until(now(), closed)))
     elif state in S.__members__:
         query = query.where(Dossier.state == state)
     if q := q.strip():
@@ -478,20 +486,20 @@ async def search(*, state: str = "", q: str = "", flagged: bool = False, limit: 
     moment = now()
     for row in rows:
         open_ = S(row["state"]) in RUNNING
-        row["urgency"] = due_rules.urgency(row["due_at"], moment, closed_days()) if open_ else ""
+        row["urgency"] = due_rules.urgency(row["due_at"], moment, closed) if open_ else ""
     return rows
 
 
 async def flagged_count() -> int:
     return await Dossier.ward_count().where(
-        Dossier.state.is_in(list(RUNNING)) & (Dossier.due_at < due_rules.flag_until(now(), closed_days()))
+        Dossier.state.is_in(list(RUNNING)) & (Dossier.due_at < due_rules.flag_until(now(), await closed_days()))
     )
 
 
-def urgency_of(row: dict) -> str:
+async def urgency_of(row: dict) -> str:
     if S(row["state"]) not in RUNNING:
         return ""
-    return due_rules.urgency(row["due_at"], now(), closed_days()).value
+    return due_rules.urgency(row["due_at"], now(), await closed_days()).value
 
 
 # --- the applicant's view --------------------------------------------------------------------------------

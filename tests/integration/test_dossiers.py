@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.counter.calendar import add_working_days
 from app.counter.dossier_tables import Dossier, DossierEvent, PaymentAccount
-from app.counter.tables import Procedure, ServiceGroup
+from app.counter.tables import ClosedDay, Procedure, ServiceGroup
 from app.db import write_transaction
 from app.i18n import TIMEZONE
 from tenants.scope import ward_scope
@@ -76,6 +76,19 @@ async def test_an_officer_receives_a_dossier_and_prints_the_receipt(browser, wor
     assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 5000
     history = await seen(DossierEvent.select(DossierEvent.kind).where(DossierEvent.dossier == dossier_id))
     assert [h["kind"] for h in history] == ["created"]
+
+
+async def test_a_day_the_ward_closed_does_not_count_towards_the_promise(browser, world):
+    proc_id = await make_procedure(world.a.id, days=3)
+    today = datetime.now(TIMEZONE).date()
+    shut = add_working_days(today, 1)  # the next working day: the counter is shut then
+    async with ward_scope(world.a.id), write_transaction():
+        await ClosedDay.ward_new(day=shut, reason="Đại hội", created_at=datetime.now(UTC)).save()
+    officer = await officer_of(browser, world)
+    d = await row(await receive(officer, proc_id))
+    received_day = d["received_at"].astimezone(TIMEZONE).date()
+    assert d["due_at"].astimezone(TIMEZONE).date() == add_working_days(received_day, 3, closed={shut})
+    assert d["due_at"].astimezone(TIMEZONE).date() == add_working_days(received_day, 4)  # one day later
 
 
 async def test_the_receive_form_checks_its_input(browser, world):

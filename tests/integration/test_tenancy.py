@@ -92,7 +92,6 @@ async def samples_of(world) -> dict[str, int]:
             created_at=datetime.now(UTC),
         )
         await message.save()
-    counter = await counter_samples(world.b.id)
     queue = await _queue_samples(world.b.id)
     counter = await counter_samples(world.b.id)
     return {
