@@ -309,6 +309,12 @@ async def test_officers_see_the_days_bookings_by_slot_and_group(browser, world, 
     page = text_of((await officer.get("/w/ward-a/officer/bookings?day=2026-12-07")).text)
     assert "3 bookings" in page and "08:00–08:30" in page and "2/3" in page and "Người 2" in page
     assert page.index("08:00–08:30") < page.index("09:30–10:00")
+    # Each live booking leads to receiving its dossier, the applicant and procedure already filled in.
+    html = (await officer.get("/w/ward-a/officer/bookings?day=2026-12-07")).text
+    receive = re.findall(r'href="(/w/ward-a/officer/dossiers/new\?booking=\d+)"', html)
+    assert len(receive) == 3
+    form = (await officer.get(receive[2])).text
+    assert 'value="Người 2"' in form and 'value="0912345002"' in form
     other = await browser()
     await other.login(world.b.officer)
     assert "Người 0" not in (await other.get("/w/ward-b/officer/bookings?day=2026-12-07")).text
