@@ -30,3 +30,16 @@ def test_every_recorded_action_has_a_label():
     recorded = set().union(*map(_names, kinds), {IMPORTED, TRACK_FAILED})
     assert recorded - ACTION_LABELS.keys() == set()
     assert ACTION_LABELS.keys() - recorded == set()  # no label for an action nobody records
+
+
+def test_no_two_contexts_record_the_same_action_name():
+    """Each context labels its own actions; a name two contexts use would read as one action in the log."""
+    from app.counter.booking_labels import ACTION_LABELS as BOOKING
+    from app.counter.labels import ACTION_LABELS as COUNTER
+    from app.counter.queue_labels import ACTION_LABELS as QUEUE
+    from app.housing.labels import ACTION_LABELS as HOUSING
+    from app.notify.labels import ACTION_LABELS as NOTIFY
+    from app.residence.labels import ACTION_LABELS as RESIDENCE
+
+    maps = (HOUSING, RESIDENCE, BOOKING, COUNTER, QUEUE, NOTIFY)
+    assert sum(len(m) for m in maps) == len(set().union(*maps))
