@@ -143,9 +143,29 @@ async def _by_sms_instead(table, message: dict) -> None:
     await _insert_messages(table, [row])
 
 
+async def _renew(table, message: dict) -> bool:
+    """Renew this dispatcher's claim just before sending. A batch is sent one message after another, so with a
+    slow gateway the claim of a message late in the batch may have lapsed and another dispatcher taken it (a
+    new attempt): then this one must not send it too. False when the claim is no longer ours."""
+    _select, update = _helpers(table)
+    seconds = get_settings().file.notify.claim_seconds
+    async with _scope_of(table, message), write_transaction():
+        return bool(
+            await update({table.locked_until: _now() + timedelta(seconds=seconds)})
+            .where(
+                (table.id == message["id"])
+                & (table.attempts == message["attempts"])
+                & (table.status == MessageStatus.sending)
+            )
+            .returning(table.id)
+        )
+
+
 async def deliver(table, message: dict) -> Outcome:
     settings = get_settings().file.notify
     data = json.loads(message["data"] or "{}")
+    if not await _renew(table, message):
+        return Outcome()  # another dispatcher holds it now
     try:
         event = get_event(message["event"])
         outgoing = Outgoing(

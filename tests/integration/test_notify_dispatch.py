@@ -228,3 +228,21 @@ async def test_a_claim_a_dead_worker_left_is_taken_again(world, notify_settings)
     later = datetime.now(UTC) + timedelta(seconds=notify_settings.claim_seconds + 1)
     [again] = await claim(OutboxMessage, 10, now=later)
     assert again["id"] == claimed["id"] and again["attempts"] == 2
+
+
+async def test_a_dispatcher_whose_claim_lapsed_does_not_send_what_another_took(world, notify_settings, monkeypatch):
+    """A slow gateway can outlast the claim of a message late in a batch; the dispatcher that took it over
+    sends it, the first one must not send it as well."""
+    from app.notify.dispatch import deliver
+
+    async with FakeGateway() as gateway:
+        monkeypatch.setattr(notify_settings.sms, "backend", "http")
+        monkeypatch.setattr(notify_settings.sms, "url", gateway.url)
+        await queue(world.a.id)
+        [slow] = await claim(OutboxMessage, 10)
+        later = datetime.now(UTC) + timedelta(seconds=notify_settings.claim_seconds + 1)
+        [taken] = await claim(OutboxMessage, 10, now=later)  # the first claim lapsed: another dispatcher's now
+        outcome = await deliver(OutboxMessage, slow)
+        assert (outcome.sent, outcome.retried, outcome.dead) == (0, 0, 0) and gateway.requests == []
+        assert (await deliver(OutboxMessage, taken)).sent == 1
+    assert len(gateway.requests) == 1 and {r["status"] for r in await outbox()} == {"sent"}
