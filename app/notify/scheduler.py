@@ -74,20 +74,30 @@ async def run_kind(kind: Kind, *, now: datetime, owner: str) -> int | None:
     if not taken:
         return None
     start = max((covered - OVERLAP) if covered else now - FIRST_RUN, now - CATCH_UP)
-    produced = 0
+    produced, failed = 0, 0
     try:
         if start < now:
             for ward_id in await _active_wards():
-                async with ward_scope(ward_id), write_transaction():
-                    produced += await kind.produce(start, now, now)
+                try:
+                    async with ward_scope(ward_id), write_transaction():
+                        produced += await kind.produce(start, now, now)
+                except Exception:  # one ward's failure must not keep the others' reminders back
+                    log.exception("reminders %s for ward %s", kind.name, ward_id)
+                    failed += 1
     except BaseException:
-        async with write_transaction():  # free the lease at once; the span is covered again next time
-            await JobLease.update({JobLease.lease_until: None}).where(
-                (JobLease.name == kind.name) & (JobLease.owner == owner)
-            )
+        await _free_lease(kind.name, owner)
         raise
-    await release_lease(kind.name, owner, now)
+    if failed:
+        await _free_lease(kind.name, owner)  # not advanced: the failed wards' span is covered again next time
+    else:
+        await release_lease(kind.name, owner, now)
     return produced
+
+
+async def _free_lease(name: str, owner: str) -> None:
+    """Give the lease up at once without moving what it covered (the other wards' rows are unique: no repeat)."""
+    async with write_transaction():
+        await JobLease.update({JobLease.lease_until: None}).where((JobLease.name == name) & (JobLease.owner == owner))
 
 
 async def run_due(*, now: datetime | None = None, owner: str = OWNER, force: bool = False) -> dict[str, int]:

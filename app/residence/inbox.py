@@ -246,18 +246,20 @@ async def decide_many(
             Declaration.id.is_in(declaration_ids)
         )
     }
-    outcomes = []
-    for declaration_id in dict.fromkeys(declaration_ids):  # each once, in the order selected
+    outcomes: dict[int, Outcome] = {}
+    # Decided in id order: on PostgreSQL each decision's row lock lasts until the request ends, so two officers
+    # deciding overlapping selections must lock in the same order or they deadlock. Reported in the order selected.
+    for declaration_id in sorted(set(declaration_ids)):
         if declaration_id not in names:
-            outcomes.append(Outcome(declaration_id, "", False, str(_l("Not found in this ward."))))
+            outcomes[declaration_id] = Outcome(declaration_id, "", False, str(_l("Not found in this ward.")))
             continue
         try:
             await decide(declaration_id, action, connection=connection, reference=reference, reason=reason)
         except RuleError as exc:
-            outcomes.append(Outcome(declaration_id, names[declaration_id], False, str(exc.text)))
+            outcomes[declaration_id] = Outcome(declaration_id, names[declaration_id], False, str(exc.text))
         else:
-            outcomes.append(Outcome(declaration_id, names[declaration_id], True))
-    return outcomes
+            outcomes[declaration_id] = Outcome(declaration_id, names[declaration_id], True)
+    return [outcomes[declaration_id] for declaration_id in dict.fromkeys(declaration_ids)]
 
 
 # --- the desk's settings ---------------------------------------------------------------------------------

@@ -216,3 +216,32 @@ async def test_old_sent_messages_and_read_notifications_are_deleted_at_night(wor
     assert (await run_due(now=vn(DAY, 3, 1)))["purge_old_messages"] == 2
     assert [m["dedupe_key"].split("|")[2] for m in await messages()] == ["new"]
     assert await Notification.count() == 1
+
+
+async def test_one_ward_failing_does_not_hold_back_the_others_reminders(world, monkeypatch):
+    """A ward whose reminders fail (a bad row, say) is logged and retried next run; the other wards' go out."""
+    import dataclasses
+
+    from app.notify import scheduler
+    from tenants.scope import current_ward_id
+
+    await make_booking(world.a.id, DAY, 8, 30, created=vn(DAY - timedelta(days=3), 9), code="A1")
+    await make_booking(world.b.id, DAY, 9, 0, created=vn(DAY - timedelta(days=3), 9), code="B1")
+    await run_due(now=vn(DAY - timedelta(days=1), 17, 0))
+    kinds = list(scheduler.KINDS)
+    index = next(i for i, k in enumerate(kinds) if k.name == "booking_day_before")
+    real = kinds[index].produce
+
+    async def failing_in_ward_a(start, end, now):
+        if current_ward_id() == world.a.id:
+            raise RuntimeError("a bad row")
+        return await real(start, end, now)
+
+    broken = list(kinds)
+    broken[index] = dataclasses.replace(kinds[index], produce=failing_in_ward_a)
+    monkeypatch.setattr(scheduler, "KINDS", broken)
+    assert (await run_due(now=vn(DAY - timedelta(days=1), 18, 0)))["booking_day_before"] == 1  # ward B's
+    assert [m["address"] for m in await messages("counter.booking_reminder_day_before")] == ["0900000001"]
+    monkeypatch.setattr(scheduler, "KINDS", kinds)  # mended: the next run covers ward A's span again
+    assert (await run_due(now=vn(DAY - timedelta(days=1), 18, 5)))["booking_day_before"] == 1
+    assert len(await messages("counter.booking_reminder_day_before")) == 2
