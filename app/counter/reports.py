@@ -34,7 +34,7 @@ MAX_SIDE = 1600
 MAX_PIXELS = 50_000_000
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a phone and typed again
-CODE_LENGTH = 10  # 32^10: not guessable, and the follow page is throttled by nothing else
+CODE_LENGTH = 16  # 32^16 = 2^80: the code alone opens the report (the follow page has no throttle)
 
 CATEGORIES: dict[str, LazyText] = {
     "service": _l("Administrative procedures and service"),

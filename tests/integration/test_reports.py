@@ -47,6 +47,7 @@ async def test_a_resident_reports_with_a_photo_and_follows_the_answer(browser, w
     assert picture.format == "JPEG" and max(picture.size) == 1600 and not picture.getexif().get(0x8825)
 
     page = text_of((await resident.get(follow_url)).text)
+    assert len(report["code"]) == 16  # 80 bits: the code alone opens the report
     assert report["code"] in page and "New" in page and "Phạm Văn Nam" not in page and "0987" not in page
 
     officer = await browser()
