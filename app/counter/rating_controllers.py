@@ -27,8 +27,8 @@ PUBLIC = {"public": True}
 
 class RatingForm(Form):
     def validate(self) -> None:
-        self.choice("level", [str(level) for level in ratings.LEVELS])
-        self.cleaned["level"] = int(self.value("level")) if self.value("level").isdigit() else None
+        level = self.choice("level", [str(level) for level in ratings.LEVELS])
+        self.cleaned["level"] = None if "level" in self.errors else int(level)  # one of the levels' digits only
         self.cleaned["reasons"] = ratings.parse_reasons([c for c in ratings.REASONS if self.checkbox(f"r_{c}")])
         self.multiline("comment", max_length=1000)
 

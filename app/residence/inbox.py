@@ -53,7 +53,8 @@ class InboxFilter:
             kind=kind if kind in DeclarationKind.__members__ else "",
             state=state if state in FILTER_STATES else TO_DO,
             group=group.strip()[:60],
-            property_id=int(property_id) if property_id.isdigit() else None,
+            # ASCII digits only: str.isdigit() also admits "²", which int() refuses (a 500 on a typed URL)
+            property_id=int(property_id) if property_id.isascii() and property_id.isdigit() else None,
         )
 
 

@@ -50,6 +50,8 @@ async def test_the_resident_rates_a_returned_dossier_once_from_the_phone(browser
     assert page.status_code == 200 and "Very satisfied" in text_of(page.text)
     no_level = await resident.post(f"/w/ward-a/d/{token}/rate", {"comment": "x"})
     assert no_level.status_code == 422 and 'id="e-level"' in no_level.text
+    odd_level = await resident.post(f"/w/ward-a/d/{token}/rate", {"level": "²"})  # a digit int() refuses
+    assert odd_level.status_code == 422 and 'id="e-level"' in odd_level.text
     data = {"level": "4", "r_quick": "on", "r_friendly": "on", "r_bogus": "on", "comment": "Cán bộ nhiệt tình"}
     first, second = await asyncio.gather(
         resident.post(f"/w/ward-a/d/{token}/rate", data), resident.post(f"/w/ward-a/d/{token}/rate", {"level": "1"})
