@@ -185,6 +185,7 @@ async def police_declaration(
 async def _decide(request: Request, declaration_id: int, action: str, **kwargs: str) -> DeclarationOut:
     await _found(inbox.declaration(declaration_id))
     await _found(inbox.decide(declaration_id, action, connection=request, **kwargs))
+    await inbox.declaration_shown(declaration_id, connection=request)  # the answer shows the person: audited
     return await _declaration(declaration_id)
 
 

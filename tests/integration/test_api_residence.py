@@ -44,7 +44,11 @@ async def test_a_landlord_files_a_foreigners_declaration_and_the_police_accept_i
     assert [(d["state"], d["reference"]) for d in mine.json()] == [("accepted", "NN-7")]
     assert (await api.get("/police/declarations")).status_code in (403, 404)  # the landlord is not the police
     views = await AuditEvent.select(AuditEvent.summary).where(AuditEvent.action == "renter_viewed")
-    assert [v["summary"] for v in views] == ["police/inbox: Kim Min Jun"]
+    # The inbox, and the accepted declaration the answer showed in full.
+    assert [v["summary"] for v in views] == [
+        "police/inbox: Kim Min Jun",
+        f"police/declarations/{body['id']}: Kim Min Jun",
+    ]
 
 
 async def test_rejected_then_resubmitted_and_the_search_without_diacritics(browser, world):
