@@ -204,8 +204,10 @@ async def check_in(booking_id: int) -> tuple[int, bool]:
                 booking_id=booking_id,
             )
     except Exception as exc:
-        # Two scans of one booking at once: the ticket's unique key lets one through; the other shows it.
-        if is_unique_violation(exc) and (existing := await _ticket_of_booking(booking_id)) is not None:
+        # Two scans of one booking at once: one checks it in; the other, finding it no longer "booked" (or
+        # losing on the ticket's unique key), shows the same ticket. A cancelled booking has none: refused.
+        late = is_unique_violation(exc) or isinstance(exc, RuleError)
+        if late and (existing := await _ticket_of_booking(booking_id)) is not None:
             return existing, False
         raise
     await live.publish(current_ward_id(), "ticket", ticket=ticket_id)

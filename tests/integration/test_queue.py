@@ -181,6 +181,18 @@ async def test_a_booking_checks_in_once_and_only_on_its_day(desk):
             await tickets.check_in(tomorrow["id"])
 
 
+async def test_two_kiosks_scanning_one_booking_at_once_show_the_same_ticket(desk):
+    ward, group = desk["ward"], desk["groups"]["A"]
+    booking = await make_booking(ward, group, await make_procedure(ward, group))
+
+    async def scan():
+        async with ward_scope(ward):
+            return await tickets.check_in(booking["id"])
+
+    (first, first_new), (second, second_new) = await asyncio.gather(scan(), scan())
+    assert first == second and sorted([first_new, second_new]) == [False, True]
+
+
 async def test_a_late_booking_queues_by_arrival(desk):
     ward, group = desk["ward"], desk["groups"]["A"]
     proc = await make_procedure(ward, group)
