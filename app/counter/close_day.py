@@ -37,6 +37,11 @@ async def close_days(before: date) -> Closed:
         return Closed()
     now = datetime.now(UTC)
     async with write_transaction():
+        # Counters first, then tickets: the order `tickets.call()` locks them in, so an officer's first call of
+        # the day and this close (run at the day's first use) cannot deadlock on PostgreSQL.
+        await Counter.ward_update(
+            {Counter.paused: False, Counter.pause_reason: "", Counter.paused_at: None, Counter.officer: None}
+        ).where(Counter.id > 0)
         unserved = await (
             Ticket.ward_update({Ticket.status: TicketStatus.cancelled, Ticket.ended_at: now})
             .where(unarchived & (Ticket.status == TicketStatus.waiting))
@@ -57,9 +62,6 @@ async def close_days(before: date) -> Closed:
             .where((Booking.day < before) & (Booking.status == BookingStatus.booked))
             .returning(Booking.id)
         )
-        await Counter.ward_update(
-            {Counter.paused: False, Counter.pause_reason: "", Counter.paused_at: None, Counter.officer: None}
-        ).where(Counter.id > 0)
         closed = Closed(len(archived), len(unserved) + len(called), len(no_shows))
         await record(
             DAY_CLOSED,
