@@ -137,6 +137,11 @@ def format_date(value: date | datetime | None) -> str:
     return _format_date(value, "dd/MM/yyyy", locale=_babel_locale())
 
 
+def today() -> date:
+    """Today in Vietnam, whatever the server's clock zone: the day of a stay, a booking or a queue."""
+    return datetime.now(UTC).astimezone(TIMEZONE).date()
+
+
 def to_local(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

@@ -12,14 +12,13 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Request, Response, Router, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from app.accounts.tables import Role
-from app.api.housing import _once_token, _undecodable
-from app.api.housing_schemas import FieldErrorsOut
+from app.api.housing import _once_token, _rule_error, _undecodable
 from app.counter import tickets
 from app.counter.board import read_state
 from app.counter.counters import list_counters
@@ -96,13 +95,6 @@ def _ticket_out(ward: WardContext, row: dict) -> TicketOut:
         called_at=row["called_at"], started_at=row["started_at"], ended_at=row["ended_at"],
         recall_count=row["recall_count"], url=ticket_url(ward, row["token"]),
     )  # fmt: skip
-
-
-def _rule_error(_request: Request, exc: RuleError) -> Response:
-    body = FieldErrorsOut(
-        status_code=exc.status_code, detail=str(exc.text), errors={exc.field: str(exc.text)} if exc.field else {}
-    )
-    return Response(body, status_code=exc.status_code)
 
 
 async def _queue() -> QueueOut:

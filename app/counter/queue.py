@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time
 
 from app.counter.tables import Priority
 from app.i18n import TIMEZONE
+from app.i18n import today as today  # the queue's day: Vietnam's today (one definition, in app.i18n)
 
 ELDERLY_AGE = 60  # Luật Người cao tuổi 2009, Art. 2: người cao tuổi is a citizen aged 60 or more
 DEFAULT_SERVICE_MINUTES = 6.0  # until a group has served enough people today to measure its own pace
@@ -48,11 +49,6 @@ def order_key(ticket: Waiting, now: datetime) -> tuple:
 
 def in_call_order(tickets: Iterable[Waiting], now: datetime) -> list[Waiting]:
     return sorted(tickets, key=lambda t: order_key(t, now))
-
-
-def today() -> date:
-    """Today in Vietnam, whatever the server's clock zone: the queue's day."""
-    return datetime.now(UTC).astimezone(TIMEZONE).date()
 
 
 def local_to_utc(day: date, at: time) -> datetime:

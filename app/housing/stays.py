@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -14,7 +14,8 @@ from app.audit.service import record
 from app.db import is_postgres, is_unique_violation, write_transaction
 from app.errors import RuleError
 from app.housing.tables import Renter, Room, Stay
-from app.i18n import TIMEZONE, _l
+from app.i18n import _l
+from app.i18n import today as today  # a stay's day: Vietnam's today (one definition, in app.i18n)
 from app.once import run_once
 from tenants.communes import fold
 
@@ -263,8 +264,3 @@ async def open_stays(property_id: int) -> list[dict]:
         .where((Stay.room.property == property_id) & Stay.to_date.is_null())
         .order_by(Stay.room.code)
     )
-
-
-def today() -> date:
-    """Today in Vietnam, whatever the server's clock zone."""
-    return datetime.now(UTC).astimezone(TIMEZONE).date()
