@@ -124,6 +124,20 @@ class WardOwned:
         return cls._scoped(Table.delete.__func__(cls))  # type: ignore[attr-defined]
 
     @classmethod
+    def ward_raw(cls, sql: str, *args):
+        """Hand-written SQL on this table, for a hot path where building the query with Piccolo costs more
+        than running it (the police's residency search: 0.6 ms to build a join, 0.05 ms to run it). The
+        SQL's first placeholder is the ward, written `"<table>"."ward" = {}`; it is filled in here with the
+        current ward, so hand-written SQL cannot forget it."""
+        ward_id = current_ward_id()
+        if ward_id == ACROSS_WARDS:
+            raise NoWardScope("ward_raw() reads one ward, not across_wards()")
+        marker = f'"{cls._meta.tablename}"."ward" = {{}}'
+        if sql.find(marker) < 0 or sql.find("{}") != sql.find(marker) + len(marker) - 2:
+            raise NoWardScope(f"ward_raw() needs {marker} as the SQL's first placeholder")
+        return Table.raw.__func__(cls, sql, ward_id, *args)  # type: ignore[attr-defined]
+
+    @classmethod
     def ward_new(cls, **values):
         """A new row of the current ward, to `.save()` (inside `write_transaction()`)."""
         ward_id = current_ward_id()

@@ -98,6 +98,8 @@ class SlotSeat(WardOwned, Table):
     day = Date()
     slot_start = Time()
     taken = Integer(default=0)
+
+
 # --- The queue: counters and tickets -------------------------------------------------------------------------
 
 

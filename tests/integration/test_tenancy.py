@@ -225,6 +225,25 @@ async def test_the_scope_refuses_to_run_without_a_ward(world):
     assert rows and {r["ward"] for r in rows} == {world.a.id}
 
 
+async def test_hand_written_sql_reads_the_current_ward_only(world):
+    """`ward_raw` fills in the ward itself, and refuses SQL whose first placeholder is not the ward."""
+    sql = 'SELECT "membership"."ward" FROM "membership" WHERE "membership"."ward" = {} AND "membership"."role" = {}'
+    with pytest.raises(NoWardScope):
+        Membership.ward_raw(sql, "landlord")
+    async with ward_scope(world.a.id):
+        rows = await Membership.ward_raw(sql, "landlord")
+        for unscoped in (
+            'SELECT "membership"."ward" FROM "membership" WHERE "membership"."role" = {}',
+            'SELECT "membership"."ward" FROM "membership" WHERE "membership"."role" = {} AND "membership"."ward" = {}',
+        ):
+            with pytest.raises(NoWardScope):
+                Membership.ward_raw(unscoped, "landlord")
+    async with across_wards():
+        with pytest.raises(NoWardScope):
+            Membership.ward_raw(sql, "landlord")
+    assert rows and {r["ward"] for r in rows} == {world.a.id}
+
+
 async def test_unique_keys_are_per_ward(world):
     """The same person may hold the same role in two wards, but not twice in one."""
     from app.db import is_unique_violation, write_transaction
