@@ -50,6 +50,7 @@ from app.settings import ROOT, get_settings
 from app.site import controllers as site
 from app.web.csrf import TokenAwareCSRFMiddleware, csrf_config
 from app.web.errors import EXCEPTION_HANDLERS
+from app.web.ids import ids_in_range
 from app.web.locale import LocaleMiddleware
 from app.web.page_cache import KeptPageMiddleware
 from app.web.templating import template_config
@@ -147,6 +148,7 @@ def create_app() -> Litestar:
             BellMiddleware,  # the unread count for the header's bell, once the user is known
             DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config(settings)),
         ],
+        guards=[ids_in_range],
         before_request=must_change_password_first,
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from app.errors import RuleError
 from app.i18n import _l
 from app.web.forms import Form
 from app.web.http import see_other
+from app.web.ids import as_id
 from app.web.templating import render
 from tenants.resolve import WardContext
 
@@ -36,8 +37,8 @@ class CounterForm(Form):
         self.text("name", required=False, max_length=60)
         chosen = []
         for value in self.groups:
-            if value.isdigit():
-                chosen.append(int(value))
+            if group := as_id(value):
+                chosen.append(group)
         if not chosen:
             self.error("groups", _l("Choose at least one service this counter calls."))
         self.cleaned["groups"] = chosen
@@ -175,10 +176,6 @@ async def _desk_response(request: Request, ward: WardContext, counter_id: int, m
     return render("counter/counter_desk.html", status=status, **await _desk(ward, counter_id, message=message))
 
 
-def _id_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 async def do(counter_id: int, action: str, data: dict, *, officer_id: int | None) -> dict | None:
     """One of the counter's actions by name, as the page and the API send it. A counter of another ward is
     LookupError (404) before anything about the request is said."""
@@ -191,8 +188,8 @@ async def do(counter_id: int, action: str, data: dict, *, officer_id: int | None
     if action == "transfer":
         target = data.get("to") or ""  # "c12" another counter, "g3" another group's queue
         kind, raw_id = target[:1], target[1:]
-        to_counter = _id_or_none(raw_id) if kind == "c" else None
-        to_group = _id_or_none(raw_id) if kind == "g" else None
+        to_counter = as_id(raw_id) if kind == "c" else None
+        to_group = as_id(raw_id) if kind == "g" else None
         if to_counter is None and to_group is None:
             raise RuleError(_l("Choose another counter or another service."), field="to")
         return await tickets.transfer(counter_id, officer_id=officer_id, to_counter=to_counter, to_group=to_group)

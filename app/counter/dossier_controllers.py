@@ -25,6 +25,7 @@ from app.errors import RuleError
 from app.i18n import _l
 from app.settings import get_settings
 from app.web.http import form_data, see_other
+from app.web.ids import as_id
 from app.web.templating import render
 from tenants.resolve import WardContext
 
@@ -60,8 +61,8 @@ async def dossier_list(
 async def _new_page(ward: WardContext, data: dict, *, form: DossierForm | None = None, status: int = 200):
     procs = await dossiers.procedures()
     proc = None
-    if (pid := (form.value("procedure_id") if form else data.get("procedure_id", ""))).isdigit():
-        proc = await dossiers.procedure(int(pid))
+    if pid := as_id(form.value("procedure_id") if form else data.get("procedure_id")):
+        proc = await dossiers.procedure(pid)
     documents = dossiers.documents_of(proc) if proc else []
     if form is None:
         form = DossierForm(data, procedures=[str(p["id"]) for p in procs], documents=documents)
@@ -81,7 +82,7 @@ async def _new_page(ward: WardContext, data: dict, *, form: DossierForm | None =
 async def _prefill(booking: str, ticket: str) -> dict:
     """What a booking (or a ticket) already knows of the applicant and the procedure."""
     data: dict = {}
-    if booking.isdigit() and (row := await dossiers.booking_for_receipt(int(booking))):
+    if (booking_id := as_id(booking)) and (row := await dossiers.booking_for_receipt(booking_id)):
         data = {
             "booking": booking,
             "procedure_id": str(row["procedure"]),
@@ -89,7 +90,7 @@ async def _prefill(booking: str, ticket: str) -> dict:
             "phone": row["phone"],
             "id_number": row["id_number"],
         }
-    if ticket.isdigit() and (found := await dossiers.ticket_for_receipt(int(ticket))):
+    if (ticket_id := as_id(ticket)) and (found := await dossiers.ticket_for_receipt(ticket_id)):
         data = {**found, **data, "ticket": ticket}
     return data
 
@@ -105,7 +106,7 @@ async def dossier_new(request: Request, ward: NamedDependency[WardContext]) -> T
 async def dossier_create(request: Request, ward: NamedDependency[WardContext]) -> Template | Response:
     data = await form_data(request)
     procs = await dossiers.procedures()
-    proc = await dossiers.procedure(int(data["procedure_id"])) if data.get("procedure_id", "").isdigit() else None
+    proc = await dossiers.procedure(pid) if (pid := as_id(data.get("procedure_id"))) else None
     form = DossierForm(
         data, procedures=[str(p["id"]) for p in procs], documents=dossiers.documents_of(proc) if proc else []
     )
@@ -124,8 +125,8 @@ async def dossier_create(request: Request, ward: NamedDependency[WardContext]) -
             ward_slug=ward.slug,
             form_token=form.value("form_token"),
             connection=request,
-            booking_id=int(booking) if booking.isdigit() else None,
-            ticket_id=int(ticket) if ticket.isdigit() else None,
+            booking_id=as_id(booking),
+            ticket_id=as_id(ticket),
         )
     except RuleError as exc:
         form.error(exc.field or "__all__", exc.text)

@@ -31,6 +31,7 @@ from app.i18n import _l, format_date
 from app.settings import get_settings
 from app.web.forms import Form
 from app.web.http import form_data, see_other
+from app.web.ids import as_id
 from app.web.templating import render
 from tenants.resolve import WardContext
 
@@ -101,11 +102,10 @@ async def kiosk_take(request: Request, ward: NamedDependency[WardContext]) -> Te
     priority = Priority.disabled if data.get("disabled") else Priority.elderly if data.get("elderly") else Priority.none
     holder = tickets.Holder(full_name=(data.get("full_name") or "")[:120], id_number=(data.get("id_number") or "")[:12])
     try:
-        group_id = int(data.get("group") or 0)
         ticket_id = await tickets.take_walk_in(
-            group_id, priority=priority, holder=holder, form_token=data.get("form_token")
+            as_id(data.get("group")) or 0, priority=priority, holder=holder, form_token=data.get("form_token")
         )
-    except (ValueError, RuleError):
+    except RuleError:
         scan = Form(data)
         scan.error("group", _l("Choose a service."))
         return await _page(ward, scan=scan, status=422)

@@ -20,6 +20,7 @@ from app.housing.forms import CheckOutForm, MoveForm, RenterForm
 from app.housing.qr_decode import QrImageError, decode_qr_image
 from app.web.forms import Form
 from app.web.http import form_data, see_other
+from app.web.ids import as_id
 from app.web.templating import render
 from tenants.resolve import WardContext
 
@@ -161,7 +162,7 @@ async def stay_check_out(request: Request, ward: NamedDependency[WardContext], s
 async def stay_move(request: Request, ward: NamedDependency[WardContext], stay_id: FromPath[int]) -> Response:
     await _own_stay(request, stay_id)
     data = await form_data(request)
-    form = MoveForm(data, rooms=[data.get("room_id", "")] if (data.get("room_id") or "").isdigit() else [])
+    form = MoveForm(data, rooms=[data.get("room_id", "")] if as_id(data.get("room_id")) else [])
     if not form.is_valid():
         raise RuleError(next(iter(form.errors.values())), field="room_id")
     try:

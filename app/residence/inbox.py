@@ -26,6 +26,7 @@ from app.i18n import _l
 from app.residence.deadlines import DeclarationKind, describe_due
 from app.residence.declarations import SNAPSHOT_FIELDS, S, change_state, history, kind_label
 from app.residence.tables import Declaration, DeskSettings
+from app.web.ids import as_id
 
 LIMIT = 200
 TO_DO = "to_do"  # filed or received: the police's work
@@ -53,8 +54,7 @@ class InboxFilter:
             kind=kind if kind in DeclarationKind.__members__ else "",
             state=state if state in FILTER_STATES else TO_DO,
             group=group.strip()[:60],
-            # ASCII digits only: str.isdigit() also admits "²", which int() refuses (a 500 on a typed URL)
-            property_id=int(property_id) if property_id.isascii() and property_id.isdigit() else None,
+            property_id=as_id(property_id),
         )
 
 

@@ -21,6 +21,7 @@ from app.residence.deadlines import DeclarationKind
 from app.residence.tables import DeclarationState
 from app.web.forms import Form
 from app.web.http import form_data, see_other
+from app.web.ids import as_id
 from app.web.templating import render
 from tenants.resolve import WardContext
 
@@ -112,7 +113,7 @@ async def police_inbox(
 async def police_inbox_decide(request: Request, ward: NamedDependency[WardContext]) -> Template:
     """One decision on the selected declarations; the page then says, for each, whether it was done."""
     form_data_ = await request.form()
-    ids = [int(v) for v in form_data_.getall("ids", []) if str(v).isdigit()]
+    ids = [i for v in form_data_.getall("ids", []) if (i := as_id(v))]
     form = Form({k: form_data_.get(k) for k in ("action", "reference", "reason", "kind", "state", "group")})
     filters = inbox.InboxFilter.of(
         form.value("kind"), form.value("state") or inbox.TO_DO, form.value("group"), form_data_.get("property_id") or ""

@@ -13,6 +13,7 @@ from typing import Any
 from app.i18n import LazyText, _l
 from app.vn.cccd import IdNumberError, validate_id_number
 from app.vn.phone import PhoneError, normalize_phone
+from app.web.ids import ID_MAX
 
 REQUIRED = _l("This field is required.")
 _THOUSANDS = re.compile(r"-?\d{1,3}([.,]\d{3})+")
@@ -125,11 +126,12 @@ class Form:
             self.cleaned[name] = None
             return None
         digits = raw[1:] if raw.startswith("-") and minimum is not None and minimum < 0 else raw
-        if not digits.isdigit():
+        if not digits.isdecimal():  # not isdigit(): it admits "²", which int() refuses
             self.error(name, _l("Enter a whole number."))
             self.cleaned[name] = None
             return None
         value = int(raw)
+        maximum = ID_MAX if maximum is None else maximum  # what the database's integer column holds
         if minimum is not None and value < minimum:
             self.error(name, _l("At least %(n)s.", n=minimum))
         if maximum is not None and value > maximum:

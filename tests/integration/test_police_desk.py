@@ -290,3 +290,20 @@ async def test_each_demo_wards_police_desk_opens_on_real_work(browser, database)
     assert {"extended", "draft"} & {r["state"] for r in big} == {"extended"}
     kinds = {r["kind"] for r in big}
     assert {"luu_tru", "tam_tru", "extension", "removal"} <= kinds
+
+
+async def test_ids_no_row_can_have_are_not_found_not_an_error(browser, world):
+    """A typed id that int() refuses ("²") or the database's integer cannot hold is no row: 404 in a path,
+    ignored in a form or query string; never a 500."""
+    _b, police, _pid, rows = await _two_filed(browser, world)
+    for path in ("/w/ward-a/police/declarations/99999999999999999999", "/w/ward-a/police/declarations/2147483648"):
+        assert (await police.get(path)).status_code == 404
+    assert (await police.get("/w/ward-a/police/declarations?property_id=²")).status_code == 200
+    assert (await police.get("/w/ward-a/police/declarations?property_id=99999999999")).status_code == 200
+    decided = await police.post(
+        "/w/ward-a/police/declarations",
+        {"ids": ["²", "99999999999", str(rows[1]["id"])], "action": "accept", "reference": "R2"},
+    )
+    assert decided.status_code == 200 and "1 of 1 done." in text_of(decided.text)
+    states = {r["id"]: r["state"] for r in await seen(Declaration.select(Declaration.id, Declaration.state))}
+    assert states == {rows[0]["id"]: "submitted", rows[1]["id"]: "accepted"}
