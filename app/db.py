@@ -99,8 +99,17 @@ async def open_db(owner: object) -> None:
     """Start the PostgreSQL pool once; the first caller owns it and is the one to close it."""
     if is_postgres() and not _pool_owner:
         settings = get_settings().file.database
-        await DB.start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
+        await DB.start_connection_pool(
+            min_size=settings.pool_min, max_size=settings.pool_max, reset=_keep_session_as_is
+        )
         _pool_owner.append(owner)
+
+
+async def _keep_session_as_is(connection: object) -> None:
+    """asyncpg's default reset sends "RESET ALL; UNLISTEN *; CLOSE ALL; ..." each time a connection goes back to
+    the pool: one more round trip per request. The app leaves nothing in a pooled session to reset: the ward
+    setting is transaction-local (set_config(..., true)), LISTEN runs on its own connection (counter.live),
+    and there are no cursors, session SETs or advisory locks. asyncpg still rolls back an open transaction."""
 
 
 async def close_db(owner: object) -> None:

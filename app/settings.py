@@ -35,6 +35,9 @@ class DatabaseSection(_Section):
     sqlite_timeout_seconds: float = 30.0
     pool_min: int = 2
     pool_max: int = 10
+    # How long a process keeps the rows nearly every request reads (app.memo); other processes see a change
+    # within this time. 0 reads them afresh each time.
+    memo_seconds: float = 5.0
 
 
 class SecuritySection(_Section):
@@ -147,6 +150,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         file.app.mode = mode  # type: ignore[assignment]
     if base_url := env.get("APP_BASE_URL"):
         file.app.base_url = base_url.rstrip("/")
+    if memo_seconds := env.get("APP_MEMO_SECONDS"):
+        file.database.memo_seconds = float(memo_seconds)
     if env.get("APP_BACKGROUND_JOBS", "").lower() in ("0", "off", "false", "no"):
         # A web-only process (or a test server) that leaves sending and reminders to others or to cron.
         file.notify.dispatch = False

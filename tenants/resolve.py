@@ -16,6 +16,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers import BaseRouteHandler
 
+from app import memo
 from app.accounts.current import CurrentUser, WardRole
 from app.accounts.tables import MembershipStatus, Role
 from tenants.scope import ward_scope
@@ -47,9 +48,14 @@ class WardContext:
 
 
 async def find_ward(slug: str) -> dict | None:
+    """The active ward with this slug; kept a few seconds per process (app.memo), as every ward page asks."""
     if not slug or len(slug) > 60:
         return None
-    return await Ward.select(*WARD_COLUMNS).where((Ward.slug == slug) & (Ward.active == True)).first()  # noqa: E712
+
+    async def load() -> dict | None:
+        return await Ward.select(*WARD_COLUMNS).where((Ward.slug == slug) & (Ward.active == True)).first()  # noqa: E712
+
+    return await memo.kept("ward", slug, load)
 
 
 async def find_ward_by_id(ward_id: int) -> dict | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app import memo
 from app.audit.service import Action, record
 from app.db import write_transaction
 from app.errors import RuleError
@@ -76,6 +77,7 @@ async def create_ward(
             subject_id=ward.id,
             summary=f"{commune.name} ({slug})",
         )
+    memo.forget()  # a lookup of the slug before may have kept "no such ward"
     return ward.id
 
 
@@ -116,6 +118,7 @@ async def update_ward(
             summary=slug,
         )
     page_cache.forget()  # after the commit, so no request keeps the old page
+    memo.forget()
 
 
 async def list_wards(*, active_only: bool = True) -> list[dict]:

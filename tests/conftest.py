@@ -50,10 +50,12 @@ async def _empty_all_tables() -> None:
 
 @pytest.fixture(autouse=True)
 async def clean_database(database):
+    from app import memo
     from app.web import page_cache
 
     await _empty_all_tables()
     page_cache.forget()  # pages kept from an earlier test's rows
+    memo.forget()  # and the wards, settings and procedures they read
     yield
 
 

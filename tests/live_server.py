@@ -68,6 +68,9 @@ def server_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"PYTHONPATH": str(ROOT), "PICCOLO_CONF": "app.piccolo_conf", "PYTHONUNBUFFERED": "1"})
     env["APP_BACKGROUND_JOBS"] = "0"  # no sending or reminders behind the tests' backs (they share the database)
+    # Tests empty the tables and make their wards again, under new ids on PostgreSQL: this process must not
+    # keep the last test's ward for a slug (app.memo).
+    env["APP_MEMO_SECONDS"] = "0"
     for key in ("DATABASE_URL", "APP_SECRET_KEY"):
         assert env.get(key), f"{key} must be set (tests/conftest.py sets it) before the live server starts"
     return env

@@ -23,8 +23,9 @@ from functools import lru_cache
 
 from litestar.connection import ASGIConnection
 
+from app import memo
 from app.audit.service import record
-from app.counter import booking_cache, events
+from app.counter import events
 from app.counter.procedures import documents_of, is_bookable, procedure_of
 from app.counter.slots import Slot, nearest, upcoming_slots
 from app.counter.tables import Booking, BookingSettings, BookingStatus, ClosedDay, SlotSeat
@@ -96,14 +97,14 @@ async def settings() -> dict:
 
 
 async def _kept_settings() -> dict:
-    return await booking_cache.kept("settings", None, settings)
+    return await memo.kept("settings", None, settings)
 
 
 async def _kept_closed(since: date) -> frozenset[date]:
     async def load() -> frozenset[date]:
         return frozenset(r["day"] for r in await closed_days(since=since))
 
-    return await booking_cache.kept("closed", since, load)
+    return await memo.kept("closed", since, load)
 
 
 async def update_settings(*, slot_minutes: int, days_ahead: int, connection: ASGIConnection) -> None:
@@ -120,7 +121,7 @@ async def update_settings(*, slot_minutes: int, days_ahead: int, connection: ASG
             subject_type="booking_settings",
             summary=f"{slot_minutes} min, {days_ahead}",
         )
-    booking_cache.forget()
+    memo.forget()
 
 
 async def closed_days(*, since: date | None = None) -> list[dict]:
@@ -149,7 +150,7 @@ async def close_day(*, day: date, reason: str, connection: ASGIConnection) -> in
         if is_unique_violation(exc):
             raise RuleError(_l("The counter is already closed on that day."), field="day") from None
         raise
-    booking_cache.forget()
+    memo.forget()
     return await Booking.ward_count().where((Booking.day == day) & (Booking.status == BookingStatus.booked))
 
 
@@ -166,7 +167,7 @@ async def reopen_day(closed_day_id: int, *, connection: ASGIConnection) -> None:
             subject_id=closed_day_id,
             summary=f"{row['day']:%d/%m/%Y}",
         )
-    booking_cache.forget()
+    memo.forget()
 
 
 # --- free slots ---------------------------------------------------------------------------------------------
@@ -270,9 +271,9 @@ async def _offered(office_hours: str, day: date, start: time) -> Slot:
 
 
 async def bookable_procedure(procedure_id: int) -> dict:
-    """The procedure as residents book it (kept briefly, see booking_cache); RuleError if it cannot be booked."""
+    """The procedure as residents book it (kept briefly, see app.memo); RuleError if it cannot be booked."""
     try:
-        procedure = await booking_cache.kept("procedure", procedure_id, lambda: procedure_of(procedure_id, public=True))
+        procedure = await memo.kept("procedure", procedure_id, lambda: procedure_of(procedure_id, public=True))
     except LookupError:
         raise RuleError(_l("Choose one of the options."), field="procedure") from None
     if not is_bookable(procedure):

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from litestar.connection import ASGIConnection
 
+from app import memo
 from app.audit.service import record
-from app.counter import booking_cache
 from app.counter.tables import Procedure, ServiceGroup
 from app.db import is_unique_violation, write_transaction
 from app.errors import RuleError
@@ -129,7 +129,7 @@ async def create_group(*, values: dict, form_token: str, connection: ASGIConnect
         return f"groups/{group.id}"
 
     url = await run_once(form_token, create)
-    booking_cache.forget()
+    memo.forget()
     return url
 
 
@@ -151,7 +151,7 @@ async def update_group(group_id: int, *, values: dict, connection: ASGIConnectio
         if is_unique_violation(exc):
             raise RuleError(_LETTER_TAKEN, field="letter") from None
         raise
-    booking_cache.forget()
+    memo.forget()
 
 
 async def _check_group(group_id: int) -> None:
@@ -174,7 +174,7 @@ async def create_procedure(*, values: dict, form_token: str, connection: ASGICon
         return f"procedures/{procedure.id}"
 
     url = await run_once(form_token, create)
-    booking_cache.forget()
+    memo.forget()
     return url
 
 
@@ -192,4 +192,4 @@ async def update_procedure(procedure_id: int, *, values: dict, connection: ASGIC
             subject_id=procedure_id,
             summary=values["name"],
         )
-    booking_cache.forget()
+    memo.forget()

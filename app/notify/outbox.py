@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 
+from app import memo
 from app.audit.service import record
 from app.db import write_transaction
 from app.errors import RuleError
@@ -99,3 +100,4 @@ async def save_channels(*, sms: bool, zalo: bool, email: bool, connection: ASGIC
             await WardChannels.ward_insert(WardChannels.ward_new(**values))
         on = ", ".join(name for name in ("sms", "zalo", "email") if values[name]) or "-"
         await record(NotifyAction.CHANNELS_CHANGED, connection=connection, subject_type="ward_channels", summary=on)
+    memo.forget()

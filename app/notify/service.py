@@ -12,6 +12,7 @@ from typing import Any
 
 from piccolo.querystring import QueryString
 
+from app import memo
 from app.accounts.tables import User
 from app.db import DB, in_transaction, is_postgres, write_transaction
 from app.i18n import LazyText, current_locale, format_date, format_datetime
@@ -57,8 +58,11 @@ def _now() -> datetime:
 
 
 async def _ward(ward_id: int) -> dict:
-    rows = await Ward.select(Ward.name, Ward.code, Ward.slug).where(Ward.id == ward_id)
-    return rows[0] if rows else {"name": "", "code": 0, "slug": ""}
+    async def load() -> dict:
+        rows = await Ward.select(Ward.name, Ward.code, Ward.slug).where(Ward.id == ward_id)
+        return rows[0] if rows else {"name": "", "code": 0, "slug": ""}
+
+    return await memo.kept("ward_by_id", ward_id, load)
 
 
 async def ward_base() -> str:
@@ -70,7 +74,9 @@ async def ward_channels(ward_id: int | None) -> set[str]:
     """The transports the ward has switched on (its officers' choice, else the settings' default)."""
     if ward_id is None:
         return {c for c in get_settings().file.notify.default_channels if c in Channel.__members__}
-    rows = await WardChannels.ward_select(WardChannels.sms, WardChannels.zalo, WardChannels.email)
+    rows = await memo.kept(
+        "channels", None, lambda: WardChannels.ward_select(WardChannels.sms, WardChannels.zalo, WardChannels.email)
+    )
     if not rows:
         return {c for c in get_settings().file.notify.default_channels if c in Channel.__members__}
     return {name for name in ("sms", "zalo", "email") if rows[0][name]}

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.counter import booking_cache, bookings
+from app.counter import bookings
 from app.counter.tables import Booking, ClosedDay, Procedure, ServiceGroup, SlotSeat
 from app.db import write_transaction
 from tenants.scope import ward_scope
@@ -44,14 +44,6 @@ async def make_counter(ward_id: int, *, capacity: int = 3) -> dict[str, int]:
         copy = Procedure.ward_new(service_group=hidden.id, name="Chứng thực bản sao", processing_days=0, created_at=now)
         await copy.save()
     return {"group": group.id, "procedure": temp.id, "walk_in": walk_in.id, "hidden": copy.id}
-
-
-@pytest.fixture(autouse=True)
-def fresh_copies():
-    """Ward ids come back after a test empties the tables (SQLite): nothing kept from an earlier test."""
-    booking_cache.forget()
-    yield
-    booking_cache.forget()
 
 
 @pytest.fixture

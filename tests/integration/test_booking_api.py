@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.counter.tables import Booking
 from tests.helpers import seen
-from tests.integration.test_booking import clock, fresh_copies, make_counter  # noqa: F401 - fixtures
+from tests.integration.test_booking import clock, make_counter  # noqa: F401 - fixtures
 
 BODY = {"full_name": "Trần Thị Mai", "phone": "0912345678", "consent": True}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from piccolo.querystring import QueryString
 
-from app.counter import booking_cache
 from app.counter.tables import Booking, Procedure
 from app.db import DB
 from tenants.scope import across_wards
@@ -14,7 +13,6 @@ from tests.helpers import seen, text_of
 async def test_the_demo_has_procedures_slots_and_bookings(browser, database):
     from app.demo import load_demo
 
-    booking_cache.forget()
     assert await load_demo(only_if_empty=True) is True
     visitor = await browser()
     catalogue = text_of((await visitor.get("/w/xuan-phuong/procedures")).text)

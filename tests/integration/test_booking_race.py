@@ -13,7 +13,7 @@ from datetime import date, time
 from app.counter.tables import Booking, SlotSeat
 from tenants.scope import across_wards
 from tests.helpers import seen
-from tests.integration.test_booking import PERSON, clock, fresh_copies, make_counter  # noqa: F401 - fixtures
+from tests.integration.test_booking import PERSON, clock, make_counter  # noqa: F401 - fixtures
 
 PEOPLE = 500
 SEATS = 10
