@@ -34,10 +34,13 @@ demo: migrate
 	$(BIN)/litestar --app app.asgi:create_app demo load --if-empty
 
 # SQLite allows one writer process: one worker. PostgreSQL (DATABASE_URL set): WEB_CONCURRENCY workers.
+# A TV board's live stream never ends by itself: on a restart uvicorn would wait for it forever, so it closes
+# what is still open after 5 s (the board reconnects to the new process).
 run: demo
 	@if [ -n "$$DATABASE_URL" ]; then workers=$(WEB_CONCURRENCY); else workers=1; fi; \
 	echo "Serving on http://127.0.0.1:8000 with $$workers worker(s)"; \
-	$(BIN)/uvicorn --factory app.asgi:create_app --host 127.0.0.1 --port 8000 --workers $$workers --proxy-headers
+	$(BIN)/uvicorn --factory app.asgi:create_app --host 127.0.0.1 --port 8000 --workers $$workers --proxy-headers \
+		--timeout-graceful-shutdown 5
 
 test: install-test
 	@bash tests/ensure_system.sh

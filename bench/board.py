@@ -140,7 +140,7 @@ def _run_against(label: str, env: dict[str, str], workers: int) -> bool:
 def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(BIN / "uvicorn"), "--factory", "app.asgi:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+         "--workers", str(workers), "--timeout-graceful-shutdown", "5", "--no-access-log", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30

@@ -93,6 +93,8 @@ def start_server(log_dir: Path) -> LiveServer:
                 str(port),
                 "--workers",
                 "1",
+                "--timeout-graceful-shutdown",  # as `make run`: open live streams do not hold the stop
+                "5",
             ],
             cwd=ROOT,
             env=server_environment(),
