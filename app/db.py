@@ -9,6 +9,7 @@ That is why SQLite runs with a single worker. PostgreSQL gets a connection pool 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -89,6 +90,8 @@ def prepare_sqlite_file(path: str, timeout: float) -> None:
 DB: Engine = make_engine(get_settings())
 _sqlite_writer = asyncio.Lock()
 _pool_owner: list[object] = []
+CLOSE_SECONDS = 5.0
+log = logging.getLogger(__name__)
 
 
 def is_postgres() -> bool:
@@ -114,8 +117,16 @@ async def _keep_session_as_is(connection: object) -> None:
 
 async def close_db(owner: object) -> None:
     if _pool_owner and _pool_owner[0] is owner:
-        await DB.close_connection_pool()
         _pool_owner.clear()
+        pool, DB.pool = DB.pool, None
+        try:
+            # asyncpg waits for every connection to be given back, and one whose query was cancelled at shutdown
+            # (the notifications' dispatcher is stopped mid-statement) can keep a worker from exiting for many
+            # seconds. Past the limit close() terminates the connections instead, as asyncpg's documentation
+            # advises.
+            await asyncio.wait_for(pool.close(), timeout=CLOSE_SECONDS)
+        except TimeoutError:
+            log.warning("database pool: connections still busy after %s s at shutdown; closed them", CLOSE_SECONDS)
 
 
 def in_transaction() -> bool:

@@ -29,6 +29,7 @@ from urllib.request import urlopen
 
 import httpx
 
+from bench import pg
 from bench.public_page import BIN, ROOT, _app_env, _free_port
 
 BOARDS = 50
@@ -155,16 +156,6 @@ def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError(f"the server on port {port} did not start")
 
 
-async def _admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def run() -> bool:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {BOARDS} boards, {CALLS} calls")
     ok = True
@@ -174,12 +165,12 @@ def run() -> bool:
     admin = os.environ.get("BENCH_POSTGRES_URL")
     if admin:
         name = f"nhatro_bench_{secrets.token_hex(4)}"
-        asyncio.run(_admin(admin, f"CREATE DATABASE {name}"))
+        asyncio.run(pg.admin(admin, f"CREATE DATABASE {name}"))
         try:
             env = {**_app_env(Path("unused")), "DATABASE_URL": urlunparse(urlparse(admin)._replace(path=f"/{name}"))}
             ok &= _run_against("PostgreSQL, 2 workers", env, 2)
         finally:
-            asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            asyncio.run(pg.admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     else:
         print("PostgreSQL: not run (set BENCH_POSTGRES_URL to an administrator's connection URL)")
     print(f"board latency (target: every delivery < {TARGET_MS:.0f} ms): {'PASS' if ok else 'FAIL'}")

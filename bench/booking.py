@@ -25,13 +25,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote, urlparse, urlunparse
+from urllib.parse import quote
 from urllib.request import urlopen
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.pg import ROOT, measure_in_fresh_database
+
 BIN = Path(sys.executable).parent
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
-OWNER_ROLE = "nhatro_bench"
 WORKERS = 2
 CONNECTIONS = 32
 SECONDS = 10.0
@@ -43,57 +42,9 @@ WARD = "bench-ward"
 OFFICE_HOURS = "T2-T6 07:30-11:30 13:30-17:00; T7 07:30-11:30"
 
 
-def _admin_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_URL
-
-
-async def _admin(url: str, *statements: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url, timeout=5)
-    try:
-        for sql in statements:
-            await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def run() -> bool:
-    """Create the database, measure in a child process (the app binds its database when imported), drop it."""
-    admin = _admin_url()
-    name = f"nhatro_bench_{secrets.token_hex(4)}"
     print(f"booking: {CONNECTIONS} connections posting the booking form to {WORKERS} workers for {SECONDS:.0f} s")
-    try:
-        asyncio.run(
-            _admin(
-                admin,
-                f"""DO $$ BEGIN
-                      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER_ROLE}') THEN
-                        CREATE ROLE {OWNER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
-                      END IF;
-                    END $$""",
-                f"CREATE DATABASE {name} OWNER {OWNER_ROLE}",
-            )
-        )
-    except Exception as exc:  # noqa: BLE001 - no server is a reason to skip, said aloud
-        print(f"  skipped: PostgreSQL unreachable at {admin!r} ({exc})")
-        return True
-    parsed = urlparse(admin)
-    owner = urlunparse(parsed._replace(netloc=f"{OWNER_ROLE}@{parsed.hostname}:{parsed.port or 5432}", path=f"/{name}"))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": owner,
-        "APP_SECRET_KEY": "bench-" + "x" * 40,
-        "PICCOLO_CONF": "app.piccolo_conf",
-    }
-    env.pop("APP_MODE", None)
-    try:
-        child = subprocess.run([sys.executable, "-m", "bench.booking", "--measure"], cwd=ROOT, env=env)
-        return child.returncode == 0
-    finally:
-        asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    return measure_in_fresh_database("bench.booking")
 
 
 # ----------------------------------------------------------------------------------------------- the child

@@ -22,7 +22,7 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 
-from bench.residency_search import ROOT, _admin, _admin_url  # the same throw-away database, made the same way
+from bench.pg import measure_in_fresh_database
 
 WARDS = 10
 BOOKINGS = 100_000
@@ -31,49 +31,8 @@ DAY = date(2026, 12, 10)
 
 
 def run() -> bool:
-    import secrets
-    import subprocess
-    from urllib.parse import urlparse, urlunparse
-
-    from bench.residency_search import OWNER_ROLE
-
-    admin = _admin_url()
-    name = f"nhatro_bench_{secrets.token_hex(4)}"
     print(f"reminders: {BOOKINGS:,} bookings in {WARDS} wards due for their day-before reminder at once")
-    try:
-        asyncio.run(
-            _admin(
-                admin,
-                f"""DO $$ BEGIN
-                      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER_ROLE}') THEN
-                        CREATE ROLE {OWNER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
-                      END IF;
-                    END $$""",
-                f"CREATE DATABASE {name} OWNER {OWNER_ROLE}",
-            )
-        )
-    except Exception as exc:  # noqa: BLE001 - no server is a reason to skip, said aloud
-        print(f"  skipped: PostgreSQL unreachable at {admin!r} ({exc})")
-        return True
-    parsed = urlparse(admin)
-    owner = urlunparse(parsed._replace(netloc=f"{OWNER_ROLE}@{parsed.hostname}:{parsed.port or 5432}", path=f"/{name}"))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": owner,
-        "BENCH_ADMIN_URL": urlunparse(parsed._replace(path=f"/{name}")),
-        "APP_SECRET_KEY": "bench-" + "x" * 40,
-        "PICCOLO_CONF": "app.piccolo_conf",
-    }
-    env.pop("APP_MODE", None)
-    try:
-        child = subprocess.run([sys.executable, "-m", "bench.reminders", "--measure"], cwd=ROOT, env=env)
-        return child.returncode == 0
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        else:
-            print(f"  kept the database {name} (BENCH_KEEP)")
+    return measure_in_fresh_database("bench.reminders")
 
 
 async def _load(admin_url: str) -> None:

@@ -24,17 +24,12 @@ import contextlib
 import io
 import os
 import random
-import secrets
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
-OWNER_ROLE = "nhatro_bench"
+from bench.pg import measure_in_fresh_database
+
 WARDS = 20
 WARD_RENTERS = 50_000  # every ward holds as many; the first is the searched one
 PROPERTIES_PER_WARD = 2_000  # 25 renters a house
@@ -78,61 +73,9 @@ def _pairs(words: list[str]) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------------------------------------- the parent
 
 
-def _admin_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else DEFAULT_URL
-
-
-async def _admin(url: str, *statements: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url, timeout=5)
-    try:
-        for sql in statements:
-            await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def run() -> bool:
-    """Create the database, measure in a child process (the app binds its database when imported), drop it."""
-    admin = _admin_url()
-    name = f"nhatro_bench_{secrets.token_hex(4)}"
     print(f"residency search: {WARDS * WARD_RENTERS:,} renters in {WARDS} wards, {WARD_RENTERS:,} in the searched one")
-    try:
-        asyncio.run(
-            _admin(
-                admin,
-                f"""DO $$ BEGIN
-                      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER_ROLE}') THEN
-                        CREATE ROLE {OWNER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
-                      END IF;
-                    END $$""",
-                f"CREATE DATABASE {name} OWNER {OWNER_ROLE}",
-            )
-        )
-    except Exception as exc:  # noqa: BLE001 - no server is a reason to skip, said aloud
-        print(f"  skipped: PostgreSQL unreachable at {admin!r} ({exc})")
-        return True
-    parsed = urlparse(admin)
-    owner = urlunparse(parsed._replace(netloc=f"{OWNER_ROLE}@{parsed.hostname}:{parsed.port or 5432}", path=f"/{name}"))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": owner,
-        "BENCH_ADMIN_URL": urlunparse(parsed._replace(path=f"/{name}")),
-        "APP_SECRET_KEY": "bench-" + "x" * 40,
-        "PICCOLO_CONF": "app.piccolo_conf",
-    }
-    env.pop("APP_MODE", None)
-    try:
-        child = subprocess.run([sys.executable, "-m", "bench.residency_search", "--measure"], cwd=ROOT, env=env)
-        return child.returncode == 0
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        else:
-            print(f"  kept the database {name} (BENCH_KEEP)")
+    return measure_in_fresh_database("bench.residency_search")
 
 
 # ----------------------------------------------------------------------------------------------- the child

@@ -214,6 +214,8 @@ async def dispatch_once(limit: int | None = None) -> Outcome:
     outcome = Outcome()
     for table in (OutboxMessage, PlatformMessage):
         for message in await claim(table, limit):
+            if _stopping.is_set():
+                break  # the worker is stopping: the rest of the batch is taken again once its claim lapses
             outcome += await deliver(table, message)
     return outcome
 
@@ -229,7 +231,9 @@ async def dispatch_all(limit: int | None = None) -> Outcome:
 
 
 _wake = asyncio.Event()
+_stopping = asyncio.Event()
 _task: list[asyncio.Task] = []
+STOP_SECONDS = 5.0
 
 
 def wake() -> None:
@@ -239,7 +243,7 @@ def wake() -> None:
 
 async def _loop() -> None:
     poll = get_settings().file.notify.poll_seconds
-    while True:
+    while not _stopping.is_set():
         try:
             outcome = await dispatch_once()
             if outcome.sent or outcome.retried or outcome.dead:
@@ -253,12 +257,21 @@ async def _loop() -> None:
 
 def start() -> None:
     if get_settings().file.notify.dispatch and not _task:
+        _stopping.clear()
         _task.append(asyncio.get_running_loop().create_task(_loop(), name="notify-dispatcher"))
 
 
 async def stop() -> None:
+    """Let the batch in hand finish, up to STOP_SECONDS, then cancel. A dispatcher cancelled in the middle of a
+    statement kept its database connection busy on the server, and the worker waited for it at shutdown; what
+    a cancel leaves claimed is taken again once its claim lapses, so nothing is lost either way."""
+    _stopping.set()
+    _wake.set()
     while _task:
         task = _task.pop()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=STOP_SECONDS)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -246,3 +246,26 @@ async def test_a_dispatcher_whose_claim_lapsed_does_not_send_what_another_took(w
         assert (outcome.sent, outcome.retried, outcome.dead) == (0, 0, 0) and gateway.requests == []
         assert (await deliver(OutboxMessage, taken)).sent == 1
     assert len(gateway.requests) == 1 and {r["status"] for r in await outbox()} == {"sent"}
+
+
+async def test_a_stopping_worker_finishes_the_message_in_hand_and_leaves_the_rest(world, notify_settings, monkeypatch):
+    """At shutdown the dispatcher is not cancelled mid-statement (which kept a database connection busy and the
+    worker from exiting): the message being sent is finished and recorded, the rest of the batch stays claimed
+    for the next dispatcher, and the database is usable at once."""
+    from app.notify import dispatch
+
+    async with FakeGateway(delay=0.3) as gateway:
+        monkeypatch.setattr(notify_settings.sms, "backend", "http")
+        monkeypatch.setattr(notify_settings.sms, "url", gateway.url)
+        monkeypatch.setattr(notify_settings, "dispatch", True)
+        await queue(world.a.id, n=5)
+        dispatch.start()
+        while not gateway.requests:
+            await asyncio.sleep(0.02)
+        started = asyncio.get_running_loop().time()
+        await dispatch.stop()
+        took = asyncio.get_running_loop().time() - started
+    rows = await outbox()
+    assert took < 1.0 and len(gateway.requests) == 1
+    assert [r["status"] for r in rows].count("sent") == 1
+    assert {r["status"] for r in rows} == {"sent", "sending"}  # taken again when the claim lapses
