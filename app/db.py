@@ -121,9 +121,8 @@ async def close_db(owner: object) -> None:
         pool, DB.pool = DB.pool, None
         try:
             # asyncpg waits for every connection to be given back, and one whose query was cancelled at shutdown
-            # (the notifications' dispatcher is stopped mid-statement) can keep a worker from exiting for many
-            # seconds. Past the limit close() terminates the connections instead, as asyncpg's documentation
-            # advises.
+            # (a background task stopped mid-statement) kept a worker from exiting for 15 s. Past the limit
+            # close() terminates the connections instead, as asyncpg's documentation advises.
             await asyncio.wait_for(pool.close(), timeout=CLOSE_SECONDS)
         except TimeoutError:
             log.warning("database pool: connections still busy after %s s at shutdown; closed them", CLOSE_SECONDS)
