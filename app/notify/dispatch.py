@@ -23,12 +23,12 @@ from datetime import UTC, datetime, timedelta
 
 from app.db import is_postgres, write_transaction
 from app.notify.registry import UnknownEvent, get_event
+from app.notify.service import ward_of
 from app.notify.tables import MessageStatus, OutboxMessage, PlatformMessage
 from app.notify.templates import render
 from app.notify.transports import TRANSPORTS, Outgoing, TransportError
 from app.settings import get_settings
 from tenants.scope import across_wards, ward_scope
-from tenants.tables import Ward
 
 log = logging.getLogger("app.notify")
 
@@ -95,16 +95,8 @@ async def claim(table, limit: int, now: datetime | None = None) -> list[dict]:
         )
 
 
-_ward_codes: dict[int, int] = {}
-
-
 async def _ward_code(ward_id: int | None) -> int | None:
-    if ward_id is None:
-        return None
-    if ward_id not in _ward_codes:
-        rows = await Ward.select(Ward.code).where(Ward.id == ward_id)
-        _ward_codes[ward_id] = rows[0]["code"] if rows else 0
-    return _ward_codes[ward_id]
+    return None if ward_id is None else (await ward_of(ward_id))["code"]
 
 
 def _scope_of(table, message: dict):

@@ -57,7 +57,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _ward(ward_id: int) -> dict:
+async def ward_of(ward_id: int) -> dict:
+    """The ward's name, code and slug (kept briefly, see app.memo)."""
+
     async def load() -> dict:
         rows = await Ward.select(Ward.name, Ward.code, Ward.slug).where(Ward.id == ward_id)
         return rows[0] if rows else {"name": "", "code": 0, "slug": ""}
@@ -67,7 +69,7 @@ async def _ward(ward_id: int) -> dict:
 
 async def ward_base() -> str:
     """The current ward's path ("/w/<slug>"), to build a message's `url` in code that has no WardContext."""
-    return f"/w/{(await _ward(_current_ward.get()))['slug']}"
+    return f"/w/{(await ward_of(_current_ward.get()))['slug']}"
 
 
 async def ward_channels(ward_id: int | None) -> set[str]:
@@ -140,7 +142,7 @@ async def send_many(event: Event | str, messages: list[Message]) -> int:
             Preference.user.is_in(chunk)
         ):
             prefs[row["user"]] = row
-    ward_name = (await _ward(ward_id))["name"] if ward_id is not None else ""
+    ward_name = (await ward_of(ward_id))["name"] if ward_id is not None else ""
     on = await ward_channels(ward_id)
     phone_channel = _phone_channel(ev, on)
     now = _now()
